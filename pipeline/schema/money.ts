@@ -33,6 +33,8 @@ export function amountProblems(amount: string, currency: string | undefined): st
   const minor = currency === undefined ? undefined : minorUnitOf(currency);
   if (minor !== undefined && decimals > minor) {
     problems.push(`has ${decimals} decimal places but ${currency} allows at most ${minor}`);
+  } else if (minor === undefined && decimals > AMOUNT_SCALE) {
+    problems.push(`has ${decimals} decimal places; no currency allows more than ${AMOUNT_SCALE}`);
   }
   return problems;
 }

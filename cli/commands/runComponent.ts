@@ -1,0 +1,41 @@
+import { startApi } from '../components/apiComponent.ts';
+import { startPoller } from '../components/pollerComponent.ts';
+import { startWriterComponent, type WriterEngine } from '../components/writerComponent.ts';
+import { onShutdown } from '../shutdown.ts';
+
+/**
+ * `chargeback-cdc run api|poller|writer`: one component in the foreground, printing one line
+ * per event, stopped cleanly by SIGINT/SIGTERM (and safe to SIGKILL: nothing is acknowledged
+ * before it is durable).
+ */
+export async function runComponent(component: string, o: { rolloverMs: number; engine: WriterEngine; json: boolean }): Promise<void> {
+  const print = (what: string, data: Record<string, unknown>) =>
+    console.log(o.json ? JSON.stringify({ component, what, ...data, at: new Date().toISOString() }) : `[${component}] ${what} ${JSON.stringify(data)}`);
+  switch (component) {
+    case 'api': {
+      const port = Number(process.env.API_PORT ?? 3000);
+      const api = await startApi({ port });
+      print('listening', { url: `http://127.0.0.1:${port}` });
+      onShutdown(() => api.stop());
+      return;
+    }
+    case 'poller': {
+      const poller = await startPoller({
+        onEvent: (e) => {
+          if (e.type !== 'batch' || e.result !== 'success') print(e.type, e as unknown as Record<string, unknown>);
+        },
+      });
+      print('polling', { table: process.env.TABLE_NAME });
+      onShutdown(() => poller.stop());
+      return;
+    }
+    case 'writer': {
+      const writer = await startWriterComponent({ engine: o.engine, rolloverMs: o.rolloverMs, onLine: (line) => print('event', { line }) });
+      print('started', { engine: o.engine, rolloverMs: o.rolloverMs });
+      onShutdown(() => writer.stop());
+      return;
+    }
+    default:
+      throw new Error(`unknown component ${JSON.stringify(component)}: use api, poller or writer`);
+  }
+}

@@ -1,0 +1,52 @@
+import { stackDown, stackUp } from '../../localstack/index.ts';
+import { applyLocalEnv, resolveDlqQueueUrl } from '../localEnv.ts';
+import { startApi } from '../components/apiComponent.ts';
+import { startPoller } from '../components/pollerComponent.ts';
+import { startWriterComponent, type WriterEngine } from '../components/writerComponent.ts';
+import { startStatusLine } from '../statusLine.ts';
+import { onShutdown } from '../shutdown.ts';
+
+/**
+ * `npm start` = `chargeback-cdc up`: the local stack, then API → poller (event source mapping +
+ * stream processor) → writer, with one live status line; Ctrl-C stops the components, then the
+ * stack it started.
+ */
+export async function runUp(o: { rolloverMs: number; engine: WriterEngine; backend: string; json: boolean }): Promise<void> {
+  if (o.backend === 'external') process.env.LOCAL_STACK = 'external';
+  applyLocalEnv();
+  const log = (line: string) => console.error(line);
+  const info = await stackUp({ backend: o.backend as never, onProgress: log });
+  onShutdown(async () => {
+    if (o.backend !== 'external') {
+      log('stopping the local stack…');
+      await stackDown();
+    }
+  });
+  await resolveDlqQueueUrl();
+
+  const port = Number(process.env.API_PORT ?? 3000);
+  const api = await startApi({ port });
+  onShutdown(() => api.stop());
+  const poller = await startPoller({ onEvent: (e) => e.type !== 'batch' && log(`[poller] ${JSON.stringify(e)}`) });
+  onShutdown(() => poller.stop());
+  const writer = await startWriterComponent({ engine: o.engine, rolloverMs: o.rolloverMs, onLine: (l) => log(`[writer] ${l}`) });
+  onShutdown(() => writer.stop());
+
+  log(`pipeline is up on the ${info.backend} stack: POST http://127.0.0.1:${port}/chargebacks · landing s3://${process.env.LANDING_BUCKET}/landing/chargebacks/ · rollover ${o.rolloverMs} ms · Ctrl-C to stop`);
+  const status = () => {
+    const a = api.stats();
+    const p = poller.stats();
+    const w = writer.stats();
+    return { accepted: a.created, rejected: a.rejected, streamRecords: p.records, kafkaWritten: p.published, streamDlq: p.deadLettered, files: w?.filesCommitted, rows: w?.rowsLanded, topicDlq: w?.dlqRecords };
+  };
+  if (o.json) {
+    const timer = setInterval(() => console.log(JSON.stringify({ at: new Date().toISOString(), ...status() })), 5000);
+    onShutdown(async () => clearInterval(timer));
+  } else {
+    const line = startStatusLine(() => {
+      const s = status();
+      return `api ${s.accepted} accepted / ${s.rejected} rejected · stream ${s.streamRecords} records (${s.streamDlq} dlq) · kafka ${s.kafkaWritten} written · landed ${s.files ?? '–'} files, ${s.rows ?? '–'} rows (${s.topicDlq ?? '–'} dlq)`;
+    });
+    onShutdown(async () => line.stop());
+  }
+}

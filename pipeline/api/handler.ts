@@ -1,0 +1,61 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { awsClientConfigFromEnv } from '../aws/index.ts';
+import { ApiError } from './errors.ts';
+import { parseJsonBody } from './parseBody.ts';
+import { ChargebackRepository } from './ChargebackRepository.ts';
+import { ChargebackRoutes } from './routes.ts';
+
+const logger = new Logger({ serviceName: 'chargeback-api' });
+
+/**
+ * API Gateway HTTP API (payload v2) handler:
+ *   POST /chargebacks · GET /chargebacks/{id} · PATCH /chargebacks/{id} · DELETE /chargebacks/{id}
+ * The same function runs in Lambda and, locally, behind `httpAdapter.ts` on 127.0.0.1:3000.
+ */
+export function createApiHandler(routes: ChargebackRoutes) {
+  return async function handler(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
+    const method = event.requestContext.http.method.toUpperCase();
+    const path = event.rawPath.replace(/\/+$/, '') || '/';
+    try {
+      if (path === '/chargebacks') {
+        if (method === 'POST') return json(201, await routes.create(parseJsonBody(event.body, event.isBase64Encoded)));
+        return methodNotAllowed(method, 'POST');
+      }
+      const m = /^\/chargebacks\/([^/]+)$/.exec(path);
+      if (m) {
+        const id = decodeURIComponent(m[1]!);
+        if (method === 'GET') return json(200, await routes.get(id));
+        if (method === 'PATCH') return json(200, await routes.changeStatus(id, parseJsonBody(event.body, event.isBase64Encoded)));
+        if (method === 'DELETE') return json(200, await routes.delete(id));
+        return methodNotAllowed(method, 'GET, PATCH, DELETE');
+      }
+      return json(404, { error: 'NOT_FOUND', message: `no route for ${method} ${path}` });
+    } catch (e) {
+      if (e instanceof ApiError) {
+        return json(e.statusCode, { error: e.code, message: e.message, ...(e.errors.length ? { errors: e.errors } : {}) });
+      }
+      logger.error('request failed', { method, path, error: e as Error });
+      return json(500, { error: 'INTERNAL', message: 'internal error; see the API logs' });
+    }
+  };
+}
+
+function json(statusCode: number, body: unknown): APIGatewayProxyStructuredResultV2 {
+  return { statusCode, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
+}
+
+function methodNotAllowed(method: string, allow: string): APIGatewayProxyStructuredResultV2 {
+  return { ...json(405, { error: 'METHOD_NOT_ALLOWED', message: `${method} is not allowed here; use ${allow}` }), headers: { 'content-type': 'application/json', allow } };
+}
+
+let cached: ReturnType<typeof createApiHandler> | undefined;
+
+/** Lambda entry point; the DynamoDB client is created once per execution environment. */
+export const handler = (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
+  cached ??= createApiHandler(
+    new ChargebackRoutes(new ChargebackRepository(new DynamoDBClient(awsClientConfigFromEnv()), process.env.TABLE_NAME ?? 'chargebacks')),
+  );
+  return cached(event);
+};

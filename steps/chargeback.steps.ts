@@ -1,0 +1,115 @@
+import assert from 'node:assert/strict';
+import { Given, Then, When } from '@cucumber/cucumber';
+import { canonicalAmount, type Chargeback, type ChangeRecord } from '../pipeline/schema/index.ts';
+import { currentPipeline, LANDING_TIMEOUT_MS, TEST_ROLLOVER_MS } from './support/pipeline.ts';
+import type { ChargebackWorld } from './support/world.ts';
+
+async function call(world: ChargebackWorld, method: string, path: string, body?: unknown): Promise<void> {
+  const sentAt = Date.now();
+  const res = await fetch(`${currentPipeline().apiUrl}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+  });
+  const text = await res.text();
+  world.response = { status: res.status, body: text ? JSON.parse(text) : {}, sentAt };
+}
+
+async function fileChargeback(world: ChargebackWorld, amount: string, currency: string, reason: string): Promise<void> {
+  await call(world, 'POST', '/chargebacks', { merchant_id: `merch_${world.marker.slice(9, 17)}`, amount, currency, reason });
+  assert.equal(world.response!.status, 201, `POST /chargebacks answered ${world.response!.status}: ${JSON.stringify(world.response!.body)}`);
+  world.chargeback = world.response!.body as unknown as Chargeback;
+}
+
+const forChargeback = (id: string, type?: string) => (r: ChangeRecord) => r.chargeback_id === id && (!type || r.event_type === type);
+
+/** Waits for the expected rows, then one more rollover, so a late duplicate would be seen too. */
+async function landedExactly(pred: (r: ChangeRecord) => boolean, count: number) {
+  const { landing } = currentPipeline();
+  const first = await landing.waitForRows(pred, count, LANDING_TIMEOUT_MS);
+  assert.equal(first.length, count, `expected ${count} landed row(s) within ${LANDING_TIMEOUT_MS} ms, found ${first.length}`);
+  await new Promise((r) => setTimeout(r, TEST_ROLLOVER_MS * 2));
+  const settled = await landing.rowsWhere(pred);
+  assert.equal(settled.length, count, `expected exactly ${count} row(s); ${settled.length} landed: ${settled.map((s) => s.key).join(', ')}`);
+  return settled;
+}
+
+Given('the pipeline is running on the local stack', function (this: ChargebackWorld) {
+  const p = currentPipeline();
+  for (const c of [p.api, p.poller, p.writer]) assert.ok(c.running, `the ${c.name} process is not running; its output:\n${c.recentOutput()}`);
+});
+
+When('a merchant files a chargeback of {string} {string} for {string}', async function (this: ChargebackWorld, amount: string, currency: string, reason: string) {
+  await call(this, 'POST', '/chargebacks', { merchant_id: `merch_${this.marker.slice(9, 17)}`, amount, currency, reason });
+  if (this.response!.status === 201) this.chargeback = this.response!.body as unknown as Chargeback;
+});
+
+Given('a merchant has filed a chargeback of {string} {string} for {string}', async function (this: ChargebackWorld, amount: string, currency: string, reason: string) {
+  await fileChargeback(this, amount, currency, reason);
+  await landedExactly(forChargeback(this.chargeback!.chargeback_id, 'INSERT'), 1);
+});
+
+When('the chargeback moves to {string}', async function (this: ChargebackWorld, status: string) {
+  await call(this, 'PATCH', `/chargebacks/${this.chargeback!.chargeback_id}`, { status });
+});
+
+When('the chargeback is deleted', async function (this: ChargebackWorld) {
+  await call(this, 'DELETE', `/chargebacks/${this.chargeback!.chargeback_id}`);
+  assert.equal(this.response!.status, 200, JSON.stringify(this.response!.body));
+});
+
+Then('the API answers {int} with status {string} and a chargeback id', function (this: ChargebackWorld, code: number, status: string) {
+  assert.equal(this.response!.status, code, JSON.stringify(this.response!.body));
+  assert.equal(this.response!.body.status, status);
+  assert.match(String(this.response!.body.chargeback_id), /^cb_[0-9a-f-]{36}$/);
+});
+
+Then('the API answers {int} with status {string}', function (this: ChargebackWorld, code: number, status: string) {
+  assert.equal(this.response!.status, code, JSON.stringify(this.response!.body));
+  assert.equal(this.response!.body.status, status);
+});
+
+Then('the API answers {int} naming the allowed next statuses', function (this: ChargebackWorld, code: number) {
+  assert.equal(this.response!.status, code, JSON.stringify(this.response!.body));
+  assert.match(String(this.response!.body.message), /allowed next: UNDER_REVIEW, ACCEPTED/);
+});
+
+Then('exactly one {string} row for that chargeback lands under the UTC date and hour it was processed', async function (this: ChargebackWorld, type: string) {
+  const before = new Date(this.response!.sentAt);
+  const [landed] = await landedExactly(forChargeback(this.chargeback!.chargeback_id, type), 1);
+  const after = new Date();
+  const m = /^landing\/chargebacks\/(\d{4}-\d{2}-\d{2})\/(\d{2})\/[^/]+\.parquet$/.exec(landed!.key);
+  assert.ok(m, `landed key ${landed!.key} is not landing/chargebacks/YYYY-MM-DD/HH/<part>.parquet`);
+  const bucketOf = (d: Date) => `${d.toISOString().slice(0, 10)}/${d.toISOString().slice(11, 13)}`;
+  assert.ok([bucketOf(before), bucketOf(after)].includes(`${m[1]}/${m[2]}`), `bucket ${m[1]}/${m[2]} is not the UTC hour of processing (${bucketOf(before)}..${bucketOf(after)})`);
+  this.lastLanded = landed!.row;
+});
+
+Then('the landed row has the chargeback\'s exact values', async function (this: ChargebackWorld) {
+  const cb = this.chargeback!;
+  const row = this.lastLanded;
+  assert.ok(row, 'no landed row was found by an earlier step');
+  assert.equal(row.chargeback_id, cb.chargeback_id);
+  assert.equal(row.merchant_id, cb.merchant_id);
+  assert.equal(row.amount, canonicalAmount(cb.amount), 'amount must land exactly');
+  assert.equal(row.currency, cb.currency);
+  assert.equal(row.reason, cb.reason);
+  assert.equal(row.created_at, cb.created_at);
+  assert.equal(row.updated_at, cb.updated_at);
+  assert.equal(row.schema_version, 1);
+  assert.match(row.sequence_number, /^\d+$/);
+  assert.ok(row.event_id.length > 0);
+});
+
+Then('exactly one {string} row for that chargeback lands with status {string} and previous status {string}', async function (this: ChargebackWorld, type: string, status: string, previous: string) {
+  const [landed] = await landedExactly(forChargeback(this.chargeback!.chargeback_id, type), 1);
+  assert.equal(landed!.row.status, status);
+  assert.equal(landed!.row.previous_status, previous);
+  this.lastLanded = landed!.row;
+});
+
+Then('no {string} row for that chargeback lands', async function (this: ChargebackWorld, type: string) {
+  await new Promise((r) => setTimeout(r, TEST_ROLLOVER_MS * 3));
+  const rows = await currentPipeline().landing.rowsWhere(forChargeback(this.chargeback!.chargeback_id, type));
+  assert.equal(rows.length, 0, `unexpected rows: ${rows.map((r) => r.key).join(', ')}`);
+});

@@ -1,0 +1,82 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * One pipeline component (`chargeback-cdc run <name>`) as a real child process, so scenarios
+ * can kill and restart it like an operator would. Its output goes to reports/logs/<name>.log.
+ */
+export class ComponentProcess {
+  private child: ChildProcess | undefined;
+  private output = '';
+
+  constructor(
+    readonly name: string,
+    private readonly args: string[],
+    private readonly readyPattern: RegExp,
+    private readonly env: NodeJS.ProcessEnv = process.env,
+  ) {}
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  get running(): boolean {
+    return !!this.child && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  async start(timeoutMs = 60_000): Promise<void> {
+    mkdirSync('reports/logs', { recursive: true });
+    const log = createWriteStream(join('reports/logs', `${this.name}.log`), { flags: 'a' });
+    this.output = '';
+    const child = spawn(process.execPath, ['--import', 'tsx', 'cli/main.ts', 'run', ...this.args], {
+      env: this.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child = child;
+    const onData = (d: Buffer) => {
+      this.output = (this.output + d.toString()).slice(-20_000);
+      log.write(d);
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${this.name} did not become ready in ${timeoutMs} ms; its output:\n${this.output}`)), timeoutMs);
+      const check = () => {
+        if (this.readyPattern.test(this.output)) {
+          clearTimeout(timer);
+          resolve();
+        }
+      };
+      child.stdout!.on('data', check);
+      child.stderr!.on('data', check);
+      child.once('exit', (code, sig) => {
+        clearTimeout(timer);
+        reject(new Error(`${this.name} exited (${code ?? sig}) before it was ready; its output:\n${this.output}`));
+      });
+    });
+  }
+
+  /** SIGKILL: the component gets no chance to flush or commit anything. */
+  async kill(): Promise<void> {
+    await this.signal('SIGKILL');
+  }
+
+  async stop(): Promise<void> {
+    await this.signal('SIGTERM', 20_000);
+  }
+
+  recentOutput(): string {
+    return this.output;
+  }
+
+  private async signal(sig: NodeJS.Signals, graceMs = 5_000): Promise<void> {
+    const child = this.child;
+    if (!child || !this.running) return;
+    const exited = new Promise<void>((r) => child.once('exit', () => r()));
+    child.kill(sig);
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    await exited;
+    clearTimeout(timer);
+  }
+}
