@@ -4,6 +4,9 @@ import { parseDuration } from './duration.ts';
 import { runUp } from './commands/up.ts';
 import { runStack } from './commands/stack.ts';
 import { runComponent } from './commands/runComponent.ts';
+import { runReconcile } from './commands/reconcile.ts';
+import { runInspect } from './commands/inspect.ts';
+import { runLoad } from './commands/load.ts';
 
 const program = new Command('chargeback-cdc')
   .description('DynamoDB Streams → stream processor → Kafka → Parquet landing zone, locally and on AWS')
@@ -48,6 +51,44 @@ program
     if (component === 'poller') await resolveDlqQueueUrl();
     await runComponent(component, { rolloverMs: parseDuration(o.rollover), engine: o.engine, json: !!o.json });
   });
+
+program
+  .command('load')
+  .description('drive realistic chargeback traffic through the API (creates, status changes, deletes) with a progress bar')
+  .requiredOption('--count <n>', 'number of requests', (v) => positiveInt('--count', v))
+  .option('--rate <r>', 'requests per second (default: as fast as the API answers)', (v) => positiveInt('--rate', v))
+  .option('--concurrency <c>', 'requests in flight', (v) => positiveInt('--concurrency', v), 8)
+  .option('--api <url>', 'API base URL', `http://127.0.0.1:${process.env.API_PORT ?? 3000}`)
+  .option('--json', 'print the summary as JSON')
+  .action(async (o) => {
+    process.exitCode = await runLoad({ count: o.count, rate: o.rate, concurrency: o.concurrency, apiUrl: o.api, json: !!o.json });
+  });
+
+program
+  .command('reconcile')
+  .description('compare every DynamoDB change (from the table stream) with the landed rows; exit 2 on any lost, duplicated or mismatched record')
+  .option('--json', 'print the report as JSON')
+  .action(async (o) => {
+    applyLocalEnv();
+    process.exitCode = await runReconcile({ json: !!o.json });
+  });
+
+program
+  .command('inspect')
+  .description('schema (physical and logical types) and rows of Parquet files')
+  .argument('<target>', 'a local file, s3://bucket/key.parquet, or s3://bucket/prefix/')
+  .option('--limit <n>', 'rows to show per file', (v) => positiveInt('--limit', v), 20)
+  .option('--json', 'one JSON object per file')
+  .action(async (target, o) => {
+    applyLocalEnv();
+    await runInspect(target, { json: !!o.json, limit: o.limit });
+  });
+
+function positiveInt(flag: string, v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`${flag} must be a positive whole number, got ${JSON.stringify(v)}`);
+  return n;
+}
 
 program.parseAsync().catch((e: Error) => {
   console.error(`chargeback-cdc: ${e.message}`);

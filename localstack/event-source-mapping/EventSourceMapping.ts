@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { interpretResponse } from './batchResult.ts';
 import { onFailureRecord } from './onFailureRecord.ts';
 import type { CheckpointStore } from './CheckpointStore.ts';
-import { toLambdaRecord } from './toLambdaRecord.ts';
+import { toLambdaRecord } from '../../pipeline/aws/index.ts';
 
 /**
  * Settings of a Lambda event source mapping for DynamoDB Streams, with AWS's names and ranges.

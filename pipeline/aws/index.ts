@@ -5,3 +5,4 @@
  * const s3 = new S3Client(awsClientConfigFromEnv());
  */
 export { awsClientConfigFromEnv, type AwsClientConfig } from './awsClientConfig.ts';
+export { toLambdaRecord } from './toLambdaRecord.ts';

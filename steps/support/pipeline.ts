@@ -1,7 +1,7 @@
 import { stackDown, stackUp } from '../../localstack/index.ts';
 import { applyLocalEnv, resolveDlqQueueUrl } from '../../cli/localEnv.ts';
 import { ComponentProcess } from './ComponentProcess.ts';
-import { LandingZone } from './LandingZone.ts';
+import { LandingZone } from '../../pipeline/reconcile/index.ts';
 
 /** Rollover used by the acceptance suite: short, so a scenario sees its rows within seconds. */
 export const TEST_ROLLOVER = '2s';

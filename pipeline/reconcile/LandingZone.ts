@@ -1,12 +1,8 @@
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { awsClientConfigFromEnv } from '../../pipeline/aws/index.ts';
-import { listLandedFiles, readParquetFile } from '../../pipeline/parquet-writer/index.ts';
-import type { ChangeRecord } from '../../pipeline/schema/index.ts';
-
-export interface LandedRow {
-  key: string;
-  row: ChangeRecord;
-}
+import { awsClientConfigFromEnv } from '../aws/index.ts';
+import { listLandedFiles, readParquetFile } from '../parquet-writer/index.ts';
+import type { ChangeRecord } from '../schema/index.ts';
+import type { LandedRow } from './reconcile.ts';
 
 /**
  * Reads what has landed in s3://<bucket>/landing/chargebacks/. Committed part files never
@@ -21,10 +17,12 @@ export class LandingZone {
     readonly prefix = 'landing/chargebacks/',
   ) {}
 
-  async rows(): Promise<LandedRow[]> {
+  async rows(onProgress?: (filesRead: number, filesTotal: number) => void): Promise<LandedRow[]> {
     const files = await listLandedFiles(this.s3, this.bucket, this.prefix);
     const out: LandedRow[] = [];
+    let read = 0;
     for (const f of files) {
+      onProgress?.(++read, files.length);
       let rows = this.cache.get(f.key);
       if (!rows) {
         const obj = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: f.key }));
