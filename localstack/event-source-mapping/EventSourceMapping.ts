@@ -61,6 +61,8 @@ export type EsmEvent =
 export class EventSourceMapping {
   private readonly s: z.output<typeof EsmSettings>;
   private stopped = false;
+  /** The stream being followed; a shard loop of an older stream (table re-created) ends by itself. */
+  private currentArn: string | undefined;
   private running: Promise<void> | undefined;
   readonly stats = { batches: 0, records: 0, failedInvocations: 0, onFailure: 0, iteratorAgeMs: 0 };
 
@@ -83,13 +85,12 @@ export class EventSourceMapping {
   /** Follows the table's latest stream (a re-created table gets a new one) and each of its shards. */
   private async run(): Promise<void> {
     const shardLoops = new Map<string, Promise<void>>();
-    let currentArn: string | undefined;
     while (!this.stopped) {
       try {
         const t = await this.ports.ddb.send(new DescribeTableCommand({ TableName: this.ports.tableName }));
         const arn = t.Table?.LatestStreamArn;
-        if (arn && arn !== currentArn) {
-          currentArn = arn;
+        if (arn && arn !== this.currentArn) {
+          this.currentArn = arn;
           this.ports.onEvent?.({ type: 'stream', streamArn: arn });
         }
         if (arn) {
@@ -98,7 +99,11 @@ export class EventSourceMapping {
             const key = `${arn}|${shard.ShardId}`;
             // AWS processes a parent shard before its children; start a child once its parent loop ended.
             const parent = shard.ParentShardId ? shardLoops.get(`${arn}|${shard.ParentShardId}`) : undefined;
-            if (!shardLoops.has(key)) shardLoops.set(key, (parent ?? Promise.resolve()).then(() => this.pollShard(arn, shard.ShardId!)));
+            if (!shardLoops.has(key)) {
+              // A loop that ended (closed shard, lost iterator) is forgotten, so it restarts from its checkpoint if the shard is still listed.
+              const loop = (parent ?? Promise.resolve()).then(() => this.pollShard(arn, shard.ShardId!)).finally(() => shardLoops.delete(key));
+              shardLoops.set(key, loop);
+            }
           }
         }
       } catch (e) {
@@ -110,10 +115,13 @@ export class EventSourceMapping {
   }
 
   private async pollShard(streamArn: string, shardId: string): Promise<void> {
-    let iterator = await this.initialIterator(streamArn, shardId);
+    let iterator = await this.initialIterator(streamArn, shardId).catch((e: Error) => {
+      this.ports.onEvent?.({ type: 'poll-error', message: `shard ${shardId}: no iterator: ${e.message}` });
+      return undefined;
+    });
     let pending: StreamRecord[] = [];
     let windowStart = 0;
-    while (!this.stopped && iterator) {
+    while (!this.stopped && iterator && this.currentArn === streamArn) {
       try {
         const r = await this.ports.streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: Math.min(1000, this.s.batchSize) }));
         iterator = r.NextShardIterator;
@@ -132,7 +140,10 @@ export class EventSourceMapping {
       } catch (e) {
         this.ports.onEvent?.({ type: 'poll-error', message: `shard ${shardId}: ${(e as Error).message}` });
         await sleep(1_000, () => this.stopped);
-        if (!iterator) iterator = await this.initialIterator(streamArn, shardId).catch(() => undefined);
+        // The iterator may have expired (AWS: after 15 minutes) or vanished (moto reset): start
+        // again from the checkpoint, dropping records read but not yet delivered — they are re-read.
+        pending = [];
+        iterator = await this.initialIterator(streamArn, shardId).catch(() => undefined);
       }
     }
   }

@@ -42,7 +42,7 @@ export async function startPipeline(): Promise<RunningPipeline> {
     landing: new LandingZone(process.env.LANDING_BUCKET!),
     apiUrl: `http://127.0.0.1:${process.env.API_PORT}`,
     dlqQueueUrl,
-    startedStack: (info as { startedByUs?: boolean }).startedByUs ?? true,
+    startedStack: !info.reused,
   };
   return pipeline;
 }
