@@ -29,7 +29,7 @@ export class ComponentProcess {
     mkdirSync('reports/logs', { recursive: true });
     const log = createWriteStream(join('reports/logs', `${this.name}.log`), { flags: 'a' });
     this.output = '';
-    const child = spawn(process.execPath, ['--import', 'tsx', 'cli/main.ts', 'run', ...this.args], {
+    const child = spawn(process.execPath, ['bin/chargeback-cdc.js', 'run', ...this.args], {
       env: this.env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
