@@ -1,0 +1,69 @@
+import type { Admin } from 'kafkajs';
+import type { StackConfig } from '../config.ts';
+import { ResetFailedError, ResourceMismatchError } from '../errors.ts';
+import { waitUntil } from '../waitUntil.ts';
+
+export interface TopicSpec {
+  name: string;
+  partitions: number;
+  /** -1: the broker's default (MSK Serverless sets its own). */
+  replicationFactor: number;
+}
+
+export interface TopicInfo {
+  name: string;
+  partitions: number;
+}
+
+/** The change topic and its dead-letter topic, both with the pipeline's partition count. */
+export function topicSpecs(cfg: StackConfig): TopicSpec[] {
+  return [cfg.names.topic, cfg.names.dlqTopic].map((name) => ({
+    name,
+    partitions: cfg.topicPartitions,
+    replicationFactor: cfg.topicReplicationFactor,
+  }));
+}
+
+/**
+ * Creates the topics that are missing (kafkajs skips those that exist) and checks that every topic
+ * has the expected partition count: a topic with the wrong count would silently change which
+ * partition a chargeback_id lands on.
+ */
+export async function ensureTopics(admin: Admin, specs: TopicSpec[]): Promise<TopicInfo[]> {
+  await admin.createTopics({
+    waitForLeaders: true,
+    topics: specs.map((s) => ({ topic: s.name, numPartitions: s.partitions, replicationFactor: s.replicationFactor })),
+  });
+  const infos = await describeTopics(admin, specs);
+  for (const spec of specs) {
+    const info = infos.find((i) => i.name === spec.name);
+    if (info?.partitions !== spec.partitions) {
+      throw new ResourceMismatchError(
+        `Kafka topic ${spec.name} has ${info?.partitions ?? 0} partitions, the pipeline needs ${spec.partitions}: delete it (or \`stack down && stack up\` locally) so it is re-created`,
+      );
+    }
+  }
+  return infos;
+}
+
+/**
+ * Deletes and re-creates the topics (test isolation: no records, no committed offsets, since Kafka
+ * drops a group's offsets for deleted partitions). Waits until the deletion is visible in metadata
+ * before re-creating, and until every partition has a leader afterwards.
+ */
+export async function recreateTopics(admin: Admin, specs: TopicSpec[]): Promise<TopicInfo[]> {
+  const names = specs.map((s) => s.name);
+  const existing = (await admin.listTopics()).filter((t) => names.includes(t));
+  if (existing.length > 0) await admin.deleteTopics({ topics: existing, timeout: 10_000 });
+  const gone = await waitUntil(async () => ((await admin.listTopics()).some((t) => names.includes(t)) ? undefined : true), {
+    timeoutMs: 15_000,
+    intervalMs: 100,
+  });
+  if (!gone.ok) throw new ResetFailedError(`Kafka topics ${existing.join(', ')} were not deleted: ${gone.reason}`);
+  return ensureTopics(admin, specs);
+}
+
+async function describeTopics(admin: Admin, specs: TopicSpec[]): Promise<TopicInfo[]> {
+  const { topics } = await admin.fetchTopicMetadata({ topics: specs.map((s) => s.name) });
+  return specs.map((s) => ({ name: s.name, partitions: topics.find((t) => t.name === s.name)?.partitions.length ?? 0 }));
+}
