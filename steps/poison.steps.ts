@@ -5,6 +5,7 @@ import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { awsClientConfigFromEnv } from '../pipeline/aws/index.ts';
 import { toItem } from '../pipeline/api/index.ts';
 import type { Chargeback } from '../pipeline/schema/index.ts';
+import { createKafka, DlqHeaders, kafkaConfigFromEnv, Topics } from '../pipeline/kafka/index.ts';
 import { currentPipeline, LANDING_TIMEOUT_MS, TEST_ROLLOVER_MS } from './support/pipeline.ts';
 import type { ChargebackWorld } from './support/world.ts';
 
@@ -66,4 +67,61 @@ Then('nothing lands for the poison chargeback', async function (this: Chargeback
   const poison = this.written.poison![0]!;
   const rows = await currentPipeline().landing.rowsWhere((r) => r.chargeback_id === poison.chargeback_id);
   assert.equal(rows.length, 0);
+});
+
+/** Poison on the topic itself (not from the table): one of each kind, on every partition. */
+const TOPIC_POISON = {
+  'not JSON': () => Buffer.from('this is not json {'),
+  'fails validation': () => Buffer.from(JSON.stringify({ schema_version: 1, event_id: 'x', event_type: 'UPSERT', amount: '-1' })),
+  'unknown schema version': () => Buffer.from(JSON.stringify({ schema_version: 99 })),
+} as const;
+const TOPIC_POISON_REASON: Record<keyof typeof TOPIC_POISON, RegExp> = {
+  'not JSON': /value: is not JSON/,
+  'fails validation': /event_type: must be one of/,
+  'unknown schema version': /unknown schema_version 99/,
+};
+
+When('records that are not JSON, fail validation, and carry an unknown schema version are put on the chargebacks topic', async function (this: ChargebackWorld) {
+  const producer = createKafka(kafkaConfigFromEnv('acceptance-poison')).producer();
+  await producer.connect();
+  const sent: Array<{ kind: keyof typeof TOPIC_POISON; key: string; value: Buffer }> = [];
+  for (const kind of Object.keys(TOPIC_POISON) as Array<keyof typeof TOPIC_POISON>) {
+    for (let partition = 0; partition < Topics.PARTITIONS; partition++) {
+      const key = `poison-${this.marker}-${kind.replace(/ /g, '-')}-${partition}`;
+      const value = TOPIC_POISON[kind]();
+      await producer.send({ topic: Topics.CHANGES, messages: [{ key, value, partition }] });
+      sent.push({ kind, key, value });
+    }
+  }
+  await producer.disconnect();
+  (this as ChargebackWorld & { poisonSent?: typeof sent }).poisonSent = sent;
+});
+
+Then('each poison record is on {string} with its original bytes and a reason naming the problem', async function (this: ChargebackWorld & { poisonSent?: Array<{ kind: keyof typeof TOPIC_POISON; key: string; value: Buffer }> }, topic: string) {
+  const expected = new Map(this.poisonSent!.map((p) => [p.key, p]));
+  const found = new Map<string, { value: Buffer; reason: string; partition: string }>();
+  const consumer = createKafka(kafkaConfigFromEnv('acceptance-dlq')).consumer({ groupId: `acceptance-dlq-${crypto.randomUUID()}` });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      const key = message.key?.toString() ?? '';
+      if (!expected.has(key)) return;
+      found.set(key, {
+        value: message.value ?? Buffer.alloc(0),
+        reason: message.headers?.[DlqHeaders.REASON]?.toString() ?? '',
+        partition: message.headers?.[DlqHeaders.SOURCE_PARTITION]?.toString() ?? '',
+      });
+    },
+  });
+  const deadline = Date.now() + LANDING_TIMEOUT_MS;
+  while (found.size < expected.size && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
+  await consumer.disconnect();
+  assert.equal(found.size, expected.size, `only ${found.size} of ${expected.size} poison records reached ${topic}`);
+  for (const [key, sent] of expected) {
+    const got = found.get(key)!;
+    assert.deepEqual(got.value, sent.value, `${key}: the original bytes must be kept`);
+    assert.match(got.reason, TOPIC_POISON_REASON[sent.kind], `${key}: reason "${got.reason}"`);
+    assert.match(got.partition, /^[0-2]$/);
+  }
 });

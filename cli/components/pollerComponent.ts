@@ -5,6 +5,7 @@ import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { awsClientConfigFromEnv } from '../../pipeline/aws/index.ts';
 import { createPorts, processStreamBatch } from '../../pipeline/stream-processor/index.ts';
+import { withInjectedFaults } from './faultInjection.ts';
 import { CheckpointStore, EventSourceMapping, type EsmEvent, type EsmSettings } from '../../localstack/event-source-mapping/index.ts';
 
 export interface PollerComponent {
@@ -18,7 +19,8 @@ export interface PollerComponent {
  */
 export async function startPoller(opts: { settings?: EsmSettings; onEvent?: (e: EsmEvent) => void; checkpointFile?: string } = {}): Promise<PollerComponent> {
   const aws = awsClientConfigFromEnv();
-  const ports = createPorts();
+  const base = createPorts();
+  const ports = withInjectedFaults(base);
   const counts = { published: 0, deadLettered: 0 };
   const home = process.env.CHARGEBACK_CDC_HOME ?? join(homedir(), '.cache', 'chargeback-cdc');
   const esm = new EventSourceMapping(
@@ -45,7 +47,7 @@ export async function startPoller(opts: { settings?: EsmSettings; onEvent?: (e: 
     stats: () => ({ ...esm.stats, ...counts }),
     stop: async () => {
       await esm.stop();
-      await ports.producer.disconnect().catch(() => undefined);
+      await base.producer.disconnect().catch(() => undefined);
     },
   };
 }

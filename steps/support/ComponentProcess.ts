@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -14,11 +14,40 @@ export class ComponentProcess {
     readonly name: string,
     private readonly args: string[],
     private readonly readyPattern: RegExp,
-    private readonly env: NodeJS.ProcessEnv = process.env,
+    private env: NodeJS.ProcessEnv = process.env,
   ) {}
+
+  /** Restarts with extra environment (e.g. a fault to inject); `undefined` values remove a variable. */
+  async restartWith(extra: Record<string, string | undefined>): Promise<void> {
+    await this.stop();
+    const env = { ...this.env };
+    for (const [k, v] of Object.entries(extra)) {
+      if (v === undefined) delete env[k];
+      else env[k] = v;
+    }
+    this.env = env;
+    await this.start();
+  }
+
+  /** Resident memory of the process in MiB (Linux /proc), or undefined when it is not running. */
+  rssMiB(): number | undefined {
+    if (!this.running || !this.pid) return undefined;
+    try {
+      const status = readFileSync(`/proc/${this.pid}/status`, 'utf8');
+      const kb = Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1]);
+      return Number.isFinite(kb) ? kb / 1024 : undefined;
+    } catch {
+      return undefined;
+    }
+  }
 
   get pid(): number | undefined {
     return this.child?.pid;
+  }
+
+  /** True while the process runs with a CHARGEBACK_CDC_FAULT_* variable set. */
+  get injectedFaults(): boolean {
+    return Object.keys(this.env).some((k) => k.startsWith('CHARGEBACK_CDC_FAULT_'));
   }
 
   get running(): boolean {

@@ -1,5 +1,5 @@
-import { AfterAll, BeforeAll, setDefaultTimeout } from '@cucumber/cucumber';
-import { startPipeline, stopPipeline } from './pipeline.ts';
+import { After, AfterAll, BeforeAll, setDefaultTimeout } from '@cucumber/cucumber';
+import { restoreHealthyPipeline, startPipeline, stopPipeline } from './pipeline.ts';
 
 setDefaultTimeout(120_000);
 
@@ -7,6 +7,11 @@ setDefaultTimeout(120_000);
 // Kafka jars, which can take minutes on a cold cache) and stop after the last scenario.
 BeforeAll({ timeout: 15 * 60_000 }, async function () {
   await startPipeline();
+});
+
+// Fault scenarios leave things broken on purpose; put everything back before the next one.
+After({ timeout: 180_000 }, async function () {
+  await restoreHealthyPipeline();
 });
 
 AfterAll({ timeout: 120_000 }, async function () {

@@ -1,22 +1,29 @@
-import { stackDown, stackUp } from '../../localstack/index.ts';
+import { stackDown, stackUp, startKafka, stackStatus } from '../../localstack/index.ts';
 import { applyLocalEnv, resolveDlqQueueUrl } from '../../cli/localEnv.ts';
-import { ComponentProcess } from './ComponentProcess.ts';
 import { LandingZone } from '../../pipeline/reconcile/index.ts';
+import { ComponentProcess } from './ComponentProcess.ts';
+import { FaultyProxy, ProxyMode } from './FaultyProxy.ts';
 
 /** Rollover used by the acceptance suite: short, so a scenario sees its rows within seconds. */
 export const TEST_ROLLOVER = '2s';
 export const TEST_ROLLOVER_MS = 2_000;
 /** How long a scenario waits for a row to land: rollover + poll interval + generous slack for a busy 2-core CI box. */
 export const LANDING_TIMEOUT_MS = 45_000;
+/** The writer reaches S3 through this proxy, so scenarios can take S3 away from it alone. */
+const S3_PROXY_PORT = 4570;
 
 export interface RunningPipeline {
   api: ComponentProcess;
   poller: ComponentProcess;
   writer: ComponentProcess;
+  /** A second writer in the same consumer group, when a scenario adds one. */
+  extraWriter: ComponentProcess | undefined;
+  s3Proxy: FaultyProxy;
   landing: LandingZone;
   apiUrl: string;
   dlqQueueUrl: string;
   startedStack: boolean;
+  writerEnv: NodeJS.ProcessEnv;
 }
 
 let pipeline: RunningPipeline | undefined;
@@ -31,27 +38,59 @@ export async function startPipeline(): Promise<RunningPipeline> {
   const info = await stackUp({ onProgress: (l: string) => console.error(l) });
   const dlqQueueUrl = await resolveDlqQueueUrl();
   const env = { ...process.env };
+  const s3Proxy = new FaultyProxy(S3_PROXY_PORT, new URL(process.env.AWS_ENDPOINT_URL!));
+  await s3Proxy.listen();
+  // The writer: through the S3 proxy, and with a short consumer session so that after a SIGKILL
+  // the group hands its partitions on within seconds instead of the default 30 s.
+  const writerEnv = { ...env, AWS_ENDPOINT_URL: s3Proxy.url, WRITER_SESSION_TIMEOUT_MS: '6000' };
   const api = new ComponentProcess('api', ['api'], /listening/, env);
   const poller = new ComponentProcess('poller', ['poller', '--json'], /"what":"polling"/, env);
-  const writer = new ComponentProcess('writer', ['writer', '--rollover', TEST_ROLLOVER, '--json'], /"what":"started"/, env);
+  const writer = newWriter('writer', writerEnv);
   await Promise.all([api.start(), poller.start(), writer.start()]);
   pipeline = {
     api,
     poller,
     writer,
+    extraWriter: undefined,
+    s3Proxy,
     landing: new LandingZone(process.env.LANDING_BUCKET!),
     apiUrl: `http://127.0.0.1:${process.env.API_PORT}`,
     dlqQueueUrl,
     startedStack: !info.reused,
+    writerEnv,
   };
   return pipeline;
+}
+
+export function newWriter(name: string, env: NodeJS.ProcessEnv): ComponentProcess {
+  return new ComponentProcess(name, ['writer', '--rollover', TEST_ROLLOVER, '--json'], /"what":"started"/, env);
+}
+
+/**
+ * After a scenario that injected faults: S3 reachable again, the broker up, no injected fault in
+ * the poller, one writer — so the next scenario starts from a healthy pipeline.
+ */
+export async function restoreHealthyPipeline(): Promise<void> {
+  const p = pipeline;
+  if (!p) return;
+  await p.s3Proxy.setMode(ProxyMode.PASS);
+  const kafka = (await stackStatus()).services.find((s) => s.service === 'kafka');
+  if (kafka && kafka.state !== 'up') await startKafka();
+  if (p.extraWriter) {
+    await p.extraWriter.stop();
+    p.extraWriter = undefined;
+  }
+  // Clears any fault injected into the poller (CHARGEBACK_CDC_FAULT_*); a no-op restart otherwise is avoided.
+  if (p.poller.injectedFaults) await p.poller.restartWith({ CHARGEBACK_CDC_FAULT_PUBLISH_THEN_FAIL: undefined });
+  for (const c of [p.api, p.poller, p.writer]) if (!c.running) await c.start();
 }
 
 export async function stopPipeline(): Promise<void> {
   if (!pipeline) return;
   const p = pipeline;
   pipeline = undefined;
-  await Promise.all([p.api.stop(), p.poller.stop(), p.writer.stop()]);
+  await Promise.all([p.api.stop(), p.poller.stop(), p.writer.stop(), p.extraWriter?.stop()]);
+  await p.s3Proxy.close();
   if (p.startedStack && !process.env.KEEP_STACK) await stackDown();
 }
 
