@@ -1,0 +1,63 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { App } from 'cdktf';
+import type { InfraConfig } from './config/InfraConfig.ts';
+import { namesOf } from './config/names.ts';
+import { resolveFlinkJar } from './bundle/flinkJar.ts';
+import type { StackContext } from './stacks/ChargebackStack.ts';
+import { FoundationStack } from './stacks/FoundationStack.ts';
+import { ApiStack } from './stacks/ApiStack.ts';
+import { StreamingStack } from './stacks/StreamingStack.ts';
+import { MonitoringStack } from './stacks/MonitoringStack.ts';
+
+export const INFRA_DIR = path.dirname(fileURLToPath(import.meta.url));
+export const REPO_ROOT = path.resolve(INFRA_DIR, '..');
+
+export interface BuildOptions {
+  /** Where `cdk.tf.json` and assets go. Default: $CDKTF_OUTDIR (set by cdktf-cli) or infra/cdktf.out. */
+  outdir?: string;
+  /** Lambda entries (default: the real pipeline/ and infra/lambdas/ paths). */
+  entries?: { api?: string; streamProcessor?: string; topicCreator?: string };
+  /** Stand-in for a missing Flink JAR (tests only; a real deploy needs `npm run build:flink`). */
+  flinkJarPlaceholder?: string;
+  /** Where Lambda bundles are built. Default: infra/.build (git-ignored). */
+  buildDir?: string;
+  /** Where the local backend keeps state. Default: infra/terraform-state (git-ignored). */
+  stateDir?: string;
+}
+
+export interface ChargebackApp {
+  app: App;
+  foundation: FoundationStack;
+  api: ApiStack;
+  streaming: StreamingStack;
+  monitoring: MonitoringStack;
+}
+
+/**
+ * The whole deployment: four stacks whose constructor arguments are their dependencies
+ * (foundation ← api, streaming ← monitoring), so the order `cdktf deploy` follows is the one
+ * the code shows.
+ */
+export function buildApp(config: InfraConfig, options: BuildOptions = {}): ChargebackApp {
+  // Checked first: a missing JAR is the one expected failure, and it should read as one line.
+  const flinkJar = resolveFlinkJar(path.resolve(REPO_ROOT, config.flink.jarPath), options.flinkJarPlaceholder);
+  const app = new App({ outdir: options.outdir ?? process.env.CDKTF_OUTDIR ?? path.join(INFRA_DIR, 'cdktf.out') });
+  const ctx: StackContext = {
+    config,
+    names: namesOf(config),
+    repoRoot: REPO_ROOT,
+    buildDir: options.buildDir ?? path.join(INFRA_DIR, '.build'),
+    stateDir: options.stateDir ?? path.join(INFRA_DIR, 'terraform-state'),
+  };
+  const foundation = new FoundationStack(app, ctx);
+  const api = new ApiStack(app, ctx, { foundation, entry: options.entries?.api });
+  const streaming = new StreamingStack(app, ctx, {
+    foundation,
+    flinkJar,
+    streamProcessorEntry: options.entries?.streamProcessor,
+    topicCreatorEntry: options.entries?.topicCreator,
+  });
+  const monitoring = new MonitoringStack(app, ctx, { foundation, api, streaming });
+  return { app, foundation, api, streaming, monitoring };
+}

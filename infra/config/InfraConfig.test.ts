@@ -1,0 +1,69 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { tempDir } from '../test/tempDir.ts';
+import { loadInfraConfig, parseInfraConfig, InfraConfigError } from './InfraConfig.ts';
+import { namesOf } from './names.ts';
+
+describe('infra config', () => {
+  it("defaults to the seed's values and a small dev environment", () => {
+    const c = parseInfraConfig({});
+    assert.equal(c.project, 'chargeback-cdc');
+    assert.equal(c.environment, 'dev');
+    assert.equal(c.region, 'us-east-1');
+    assert.deepEqual(c.kafka, { topic: 'chargebacks', dlqTopic: 'chargebacks-dlq', partitions: 3, consumerGroup: 'flink-parquet-writer' });
+    assert.equal(c.landingPrefix, 'landing/chargebacks/');
+    assert.equal(c.flink.runtime, 'FLINK-1_20');
+    assert.equal(c.flink.checkpointIntervalMs, 60_000);
+    assert.equal(c.network.mode, 'new');
+    assert.equal(c.table.mode, 'new');
+    assert.equal(c.bucket.encryption, 'SSE-KMS');
+    assert.ok(c.bucket.abortIncompleteMultipartUploadDays >= 2);
+    assert.equal(c.streamProcessor.runtime, 'nodejs22.x');
+  });
+
+  it('reports every problem with its path at once', () => {
+    assert.throws(
+      () =>
+        parseInfraConfig({
+          environment: 'Prod',
+          monitoring: { logRetentionDays: 42 },
+          bucket: { abortIncompleteMultipartUploadDays: 0 },
+          streamProcessor: { batchSize: 20000 },
+        }),
+      (e: Error) =>
+        e instanceof InfraConfigError &&
+        ['environment', 'monitoring.logRetentionDays', 'bucket.abortIncompleteMultipartUploadDays', 'streamProcessor.batchSize'].every((p) => e.message.includes(`  ${p}: `)),
+    );
+  });
+
+  it('refuses hour-scale multipart aborts: Flink resumes multipart uploads after a restore', () => {
+    assert.throws(() => parseInfraConfig({ bucket: { abortIncompleteMultipartUploadDays: 1 } }), /bucket\.abortIncompleteMultipartUploadDays/);
+  });
+
+  it('takes an existing VPC only with two or more private subnets', () => {
+    assert.throws(() => parseInfraConfig({ network: { mode: 'existing', vpcId: 'vpc-0a', privateSubnetIds: ['subnet-0a'] } }), /at least two Availability Zones/);
+    const c = parseInfraConfig({ network: { mode: 'existing', vpcId: 'vpc-0a', privateSubnetIds: ['subnet-0a', 'subnet-0b'] } });
+    assert.equal(c.network.mode, 'existing');
+  });
+
+  it('reads a JSON file, with CHARGEBACK_ENV for the environment and AWS_REGION only when the file sets no region', () => {
+    const dir = tempDir('cdc-config');
+    const file = path.join(dir, 'prod.json');
+    writeFileSync(file, JSON.stringify({ environment: 'staging', region: 'eu-west-1', monitoring: { logRetentionDays: 365 } }));
+    const c = loadInfraConfig({ CHARGEBACK_INFRA_CONFIG: file, CHARGEBACK_ENV: 'prod', AWS_REGION: 'us-west-2' });
+    assert.deepEqual([c.environment, c.region, c.monitoring.logRetentionDays], ['prod', 'eu-west-1', 365]);
+    assert.equal(loadInfraConfig({ AWS_REGION: 'us-west-2' }).region, 'us-west-2');
+    assert.throws(() => loadInfraConfig({ CHARGEBACK_INFRA_CONFIG: path.join(dir, 'missing.json') }), /cannot read infra config/);
+  });
+
+  it('derives every physical name from project and environment', () => {
+    const n = namesOf(parseInfraConfig({ project: 'cb', environment: 'prod' }));
+    assert.equal(n.functions.streamProcessor, 'cb-prod-stream-processor');
+    assert.equal(n.logGroups.streamProcessor, '/aws/lambda/cb-prod-stream-processor');
+    assert.equal(n.table, 'cb-prod-chargebacks');
+    assert.deepEqual(Object.values(n.stacks), ['cb-prod-foundation', 'cb-prod-api', 'cb-prod-streaming', 'cb-prod-monitoring']);
+    assert.equal(namesOf(parseInfraConfig({ table: { name: 'chargebacks' } })).table, 'chargebacks');
+  });
+});

@@ -1,0 +1,46 @@
+import type { InfraConfig } from './InfraConfig.ts';
+
+/**
+ * Every physical name the deployment uses, derived from the config in one place so that the
+ * monitoring stack, the runbooks and `test:aws` agree with the resources without a lookup.
+ * The seed named things `<project>-<environment>-<thing>`; so do we.
+ */
+export function namesOf(config: InfraConfig) {
+  const prefix = `${config.project}-${config.environment}`;
+  const fn = {
+    api: `${prefix}-api`,
+    streamProcessor: `${prefix}-stream-processor`,
+    topicCreator: `${prefix}-topic-creator`,
+  };
+  const flinkApplication = `${prefix}-parquet-writer`;
+  return {
+    prefix,
+    stacks: {
+      foundation: `${prefix}-foundation`,
+      api: `${prefix}-api`,
+      streaming: `${prefix}-streaming`,
+      monitoring: `${prefix}-monitoring`,
+    },
+    table: config.table.name ?? `${prefix}-chargebacks`,
+    kmsAlias: `alias/${prefix}-data`,
+    functions: fn,
+    logGroups: {
+      api: `/aws/lambda/${fn.api}`,
+      streamProcessor: `/aws/lambda/${fn.streamProcessor}`,
+      topicCreator: `/aws/lambda/${fn.topicCreator}`,
+      apiAccess: `/aws/apigateway/${prefix}-http-api`,
+      flink: `/aws/kinesis-analytics/${flinkApplication}`,
+      vpcFlowLogs: `/aws/vpc/${prefix}-flow-logs`,
+    },
+    httpApi: `${prefix}-http-api`,
+    mskCluster: `${prefix}-msk`,
+    dlqQueue: `${prefix}-stream-dlq`,
+    flinkApplication,
+    /** The JAR's S3 key carries its content hash, so a new build is a new object version and a new key. */
+    flinkJarKey: (hash: string) => `artifacts/flink/chargeback-flink-job-${hash}.jar`,
+    alarmTopic: `${prefix}-alarms`,
+    dashboard: `${prefix}-pipeline`,
+  };
+}
+
+export type Names = ReturnType<typeof namesOf>;

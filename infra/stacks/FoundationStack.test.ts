@@ -1,0 +1,128 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { synth, resource, resources, dataSource, ref, policyOf, statement } from '../test/synthFixture.ts';
+
+describe('foundation stack (seed Phase 1)', () => {
+  const s = synth();
+  const f = s.foundation;
+
+  it('creates the chargebacks table keyed by chargeback_id with a NEW_AND_OLD_IMAGES stream and point-in-time recovery', () => {
+    const table = resource(f, 'aws_dynamodb_table');
+    assert.equal(table.name, 'chargeback-cdc-dev-chargebacks');
+    assert.equal(table.hash_key, 'chargeback_id');
+    assert.deepEqual(table.attribute, [{ name: 'chargeback_id', type: 'S' }]);
+    assert.equal(table.billing_mode, 'PAY_PER_REQUEST');
+    assert.equal(table.stream_enabled, true);
+    assert.equal(table.stream_view_type, 'NEW_AND_OLD_IMAGES');
+    assert.deepEqual(table.point_in_time_recovery, { enabled: true });
+  });
+
+  it('encrypts the table with the environment key, which rotates and whose policy names every action', () => {
+    const key = resource(f, 'aws_kms_key');
+    assert.equal(key.enable_key_rotation, true);
+    const table = resource(f, 'aws_dynamodb_table');
+    assert.deepEqual(table.server_side_encryption, { enabled: true, kms_key_arn: ref(f, 'aws_kms_key', key, 'arn') });
+    const policy = policyOf(key);
+    for (const st of policy.Statement) for (const a of st.Action) assert.ok(!a.includes('*'), `key policy action ${a}`);
+    const logs = statement(policy, 'CloudWatchLogsForThisAccountsLogGroups');
+    assert.deepEqual(logs.Principal, { Service: 'logs.us-east-1.amazonaws.com' });
+    assert.match(JSON.stringify(logs.Condition), /log-group:\*/);
+    assert.equal(resource(f, 'aws_kms_alias').name, 'alias/chargeback-cdc-dev-data');
+  });
+
+  it('hardens the landing bucket: SSE-KMS with a bucket key, versioning, public access blocked, owner-enforced', () => {
+    const bucket = resource(f, 'aws_s3_bucket');
+    const bucketId = ref(f, 'aws_s3_bucket', bucket, 'id');
+    assert.match(String(bucket.bucket), /^chargeback-cdc-dev-landing-\$\{data\.aws_caller_identity\.caller\.account_id\}$/);
+    const sse = resource(f, 'aws_s3_bucket_server_side_encryption_configuration');
+    assert.equal(sse.bucket, bucketId);
+    assert.deepEqual(sse.rule, [
+      { apply_server_side_encryption_by_default: { sse_algorithm: 'aws:kms', kms_master_key_id: ref(f, 'aws_kms_key', resource(f, 'aws_kms_key'), 'arn') }, bucket_key_enabled: true },
+    ]);
+    assert.deepEqual(resource(f, 'aws_s3_bucket_versioning').versioning_configuration, { status: 'Enabled' });
+    const pab = resource(f, 'aws_s3_bucket_public_access_block');
+    for (const k of ['block_public_acls', 'block_public_policy', 'ignore_public_acls', 'restrict_public_buckets']) assert.equal(pab[k], true, k);
+    assert.deepEqual(resource(f, 'aws_s3_bucket_ownership_controls').rule, { object_ownership: 'BucketOwnerEnforced' });
+  });
+
+  it('denies every request to the bucket that does not use TLS 1.2+', () => {
+    const policy = policyOf(resource(f, 'aws_s3_bucket_policy'));
+    const insecure = statement(policy, 'DenyInsecureTransport');
+    assert.equal(insecure.Effect, 'Deny');
+    assert.deepEqual(insecure.Condition, { Bool: { 'aws:SecureTransport': false } });
+    assert.equal(statement(policy, 'DenyTlsOlderThan12').Effect, 'Deny');
+    assert.ok(policy.Statement.every((st) => st.Effect === 'Deny'), 'the bucket policy only takes rights away');
+  });
+
+  it('aborts incomplete multipart uploads after days, not hours (Flink resumes them after a restore)', () => {
+    const lifecycle = resource(f, 'aws_s3_bucket_lifecycle_configuration');
+    const rules = lifecycle.rule as { id: string; status: string; abort_incomplete_multipart_upload?: { days_after_initiation: number }[] }[];
+    const abort = rules.find((r) => r.abort_incomplete_multipart_upload);
+    assert.ok(abort, 'an abort-incomplete-multipart-upload rule');
+    assert.equal(abort.status, 'Enabled');
+    assert.equal(abort.abort_incomplete_multipart_upload![0]!.days_after_initiation, 7);
+    assert.ok(rules.some((r) => (r as { noncurrent_version_expiration?: unknown }).noncurrent_version_expiration), 'old versions expire');
+  });
+
+  it('builds a private network: subnets in named zones, NAT, S3/DynamoDB gateway endpoints, deny-all default SG, flow logs', () => {
+    const subnets = resources(f, 'aws_subnet').map(([, b]) => b);
+    const priv = subnets.filter((b) => (b.tags as Record<string, string>).tier === 'private');
+    assert.deepEqual(
+      priv.map((b) => b.availability_zone),
+      ['us-east-1a', 'us-east-1b', 'us-east-1c'],
+    );
+    assert.ok(subnets.every((b) => b.map_public_ip_on_launch === false));
+    assert.equal(resources(f, 'aws_nat_gateway').length, 1);
+    assert.deepEqual(
+      resources(f, 'aws_vpc_endpoint')
+        .map(([, b]) => b.service_name)
+        .sort(),
+      ['com.amazonaws.us-east-1.dynamodb', 'com.amazonaws.us-east-1.s3'],
+    );
+    const defaultSg = resource(f, 'aws_default_security_group');
+    assert.equal(defaultSg.ingress, undefined);
+    assert.equal(defaultSg.egress, undefined);
+    assert.equal(resource(f, 'aws_flow_log').traffic_type, 'ALL');
+    const zones = dataSource(f, 'aws_availability_zones')[0]!;
+    assert.deepEqual(zones.filter, [{ name: 'zone-name', values: ['us-east-1a', 'us-east-1b', 'us-east-1c'] }]);
+  });
+
+  it('outputs the seed names parquet_bucket_name and region', () => {
+    assert.equal(f.output?.parquet_bucket_name?.value, ref(f, 'aws_s3_bucket', resource(f, 'aws_s3_bucket'), 'bucket'));
+    assert.equal(f.output?.region?.value, 'us-east-1');
+  });
+});
+
+describe('foundation stack with existing resources', () => {
+  it('references an existing VPC, table and bucket without creating or changing them', () => {
+    const s = synth({
+      network: { mode: 'existing', vpcId: 'vpc-0abc', privateSubnetIds: ['subnet-01', 'subnet-02'] },
+      table: { mode: 'existing', name: 'chargebacks-prod' },
+      bucket: { mode: 'existing', name: 'landing-prod', existingKmsKeyArn: 'arn:aws:kms:us-east-1:111122223333:key/abc' },
+    });
+    const f = s.foundation;
+    for (const t of ['aws_vpc', 'aws_subnet', 'aws_dynamodb_table', 'aws_s3_bucket', 'aws_s3_bucket_policy']) assert.equal(resources(f, t).length, 0, t);
+    const table = dataSource(f, 'aws_dynamodb_table')[0]!;
+    assert.equal(table.name, 'chargebacks-prod');
+    const post = (table.lifecycle as { postcondition: { condition: string }[] }).postcondition[0]!;
+    assert.match(post.condition, /stream_view_type == "NEW_AND_OLD_IMAGES"/);
+    assert.equal(dataSource(f, 'aws_s3_bucket')[0]!.bucket, 'landing-prod');
+    // The streaming stack uses the given subnets directly.
+    const cluster = resource(s.streaming, 'aws_msk_serverless_cluster');
+    assert.deepEqual((cluster.vpc_config as { subnet_ids: string[] }[])[0]!.subnet_ids, ['subnet-01', 'subnet-02']);
+  });
+
+  it('imports an existing table and bucket into state (Terraform import blocks) and then hardens them', () => {
+    const s = synth({ table: { mode: 'import', name: 'chargebacks' }, bucket: { mode: 'import', name: 'seed-landing', encryption: 'SSE-S3' } });
+    const f = s.foundation;
+    const imports = (f.import ?? []).map((i) => [i.to.split('.')[0], i.id]);
+    assert.deepEqual(imports.sort(), [
+      ['aws_dynamodb_table', 'chargebacks'],
+      ['aws_s3_bucket', 'seed-landing'],
+    ]);
+    assert.deepEqual((resource(f, 'aws_s3_bucket_server_side_encryption_configuration').rule as unknown[])[0], {
+      apply_server_side_encryption_by_default: { sse_algorithm: 'AES256' },
+    });
+    assert.equal(resources(f, 'aws_s3_bucket_public_access_block').length, 1);
+  });
+});
