@@ -30,9 +30,17 @@ export async function runComponent(component: string, o: { rolloverMs: number; e
       return;
     }
     case 'writer': {
-      const writer = await startWriterComponent({ engine: o.engine, rolloverMs: o.rolloverMs, onLine: (line) => print('event', { line }) });
+      const writer = await startWriterComponent({
+        engine: o.engine,
+        rolloverMs: o.rolloverMs,
+        onEvent: (e, line) => (o.json ? print(e.type, e as unknown as Record<string, unknown>) : print('event', { line })),
+      });
       print('started', { engine: o.engine, rolloverMs: o.rolloverMs });
       onShutdown(() => writer.stop());
+      writer.done.catch((e: Error) => {
+        print('failed', { error: e.message });
+        process.exit(1);
+      });
       return;
     }
     default:

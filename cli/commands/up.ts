@@ -29,8 +29,12 @@ export async function runUp(o: { rolloverMs: number; engine: WriterEngine; backe
   onShutdown(() => api.stop());
   const poller = await startPoller({ onEvent: (e) => e.type !== 'batch' && log(`[poller] ${JSON.stringify(e)}`) });
   onShutdown(() => poller.stop());
-  const writer = await startWriterComponent({ engine: o.engine, rolloverMs: o.rolloverMs, onLine: (l) => log(`[writer] ${l}`) });
+  const writer = await startWriterComponent({ engine: o.engine, rolloverMs: o.rolloverMs, onEvent: (e, line) => e.type !== 'file-committed' && log(`[writer] ${line}`) });
   onShutdown(() => writer.stop());
+  writer.done.catch((e: Error) => {
+    log(`[writer] failed: ${e.message} — stopping`);
+    process.kill(process.pid, 'SIGTERM');
+  });
 
   log(`pipeline is up on the ${info.backend} stack: POST http://127.0.0.1:${port}/chargebacks · landing s3://${process.env.LANDING_BUCKET}/landing/chargebacks/ · rollover ${o.rolloverMs} ms · Ctrl-C to stop`);
   const status = () => {

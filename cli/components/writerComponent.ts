@@ -1,4 +1,4 @@
-import { startWriter, type RunningWriter } from '../../pipeline/parquet-writer/index.ts';
+import { describeWriterEvent, startWriter, writerConfigFromEnv, type WriterEvent, type WriterStats } from '../../pipeline/parquet-writer/index.ts';
 import { startFlinkWriter } from '../../pipeline/flink-job/index.ts';
 
 export const WriterEngine = { EMBEDDED: 'embedded', FLINK: 'flink' } as const;
@@ -8,11 +8,20 @@ export interface WriterComponent {
   engine: WriterEngine;
   stop(): Promise<void>;
   /** Live counters; the Flink engine runs in its own JVM and reports through its log instead. */
-  stats(): { filesCommitted: number; rowsLanded: number; dlqRecords: number } | undefined;
+  stats(): WriterStats | undefined;
+  /** Settles when the writer stops; rejects when it fails for good (the process should then exit non-zero). */
+  done: Promise<unknown>;
 }
 
-/** Starts the Kafka → Parquet writer: the embedded TypeScript writer or the real Flink job in a MiniCluster. */
-export async function startWriterComponent(opts: { engine: WriterEngine; rolloverMs: number; onLine?: (line: string) => void }): Promise<WriterComponent> {
+/**
+ * Starts the Kafka → Parquet writer: the embedded TypeScript writer (configured from the same
+ * environment as `pipeline/parquet-writer/main.ts`) or the real Flink job in a MiniCluster.
+ */
+export async function startWriterComponent(opts: {
+  engine: WriterEngine;
+  rolloverMs: number;
+  onEvent?: (e: WriterEvent, line: string) => void;
+}): Promise<WriterComponent> {
   const bucket = process.env.LANDING_BUCKET ?? 'chargeback-cdc-landing';
   if (opts.engine === WriterEngine.FLINK) {
     const flink = await startFlinkWriter({
@@ -21,24 +30,13 @@ export async function startWriterComponent(opts: { engine: WriterEngine; rollove
       ...(process.env.AWS_ENDPOINT_URL ? { s3Endpoint: process.env.AWS_ENDPOINT_URL } : {}),
       checkpointIntervalMs: opts.rolloverMs,
     });
-    return { engine: opts.engine, stop: () => flink.stop(), stats: () => undefined };
+    return { engine: opts.engine, stop: () => flink.stop(), stats: () => undefined, done: flink.exited };
   }
-  const writer: RunningWriter = await startWriter({
+  const writer = await startWriter({
+    ...writerConfigFromEnv(),
     bucket,
     rolloverMs: opts.rolloverMs,
-    ...(opts.onLine ? { onEvent: (e: unknown) => opts.onLine!(describe(e)) } : {}),
+    ...(opts.onEvent ? { onEvent: (e: WriterEvent) => opts.onEvent!(e, describeWriterEvent(e)) } : {}),
   });
-  return {
-    engine: opts.engine,
-    stop: () => writer.stop(),
-    stats: () => {
-      const s = writer.stats();
-      return { filesCommitted: s.filesCommitted, rowsLanded: s.rowsLanded, dlqRecords: s.dlqRecords };
-    },
-  };
-}
-
-function describe(e: unknown): string {
-  if (e && typeof e === 'object' && 'message' in e) return String((e as { message: unknown }).message);
-  return JSON.stringify(e);
+  return { engine: opts.engine, stop: () => writer.stop(), stats: () => writer.stats(), done: writer.done };
 }

@@ -42,7 +42,7 @@ export async function startPipeline(): Promise<RunningPipeline> {
   await s3Proxy.listen();
   // The writer: through the S3 proxy, and with a short consumer session so that after a SIGKILL
   // the group hands its partitions on within seconds instead of the default 30 s.
-  const writerEnv = { ...env, AWS_ENDPOINT_URL: s3Proxy.url, WRITER_SESSION_TIMEOUT_MS: '6000' };
+  const writerEnv = { ...env, AWS_ENDPOINT_URL: s3Proxy.url, KAFKA_SESSION_TIMEOUT_MS: '6000' };
   const api = new ComponentProcess('api', ['api'], /listening/, env);
   const poller = new ComponentProcess('poller', ['poller', '--json'], /"what":"polling"/, env);
   const writer = newWriter('writer', writerEnv);
