@@ -87,7 +87,7 @@ export async function startFlinkWriter(opts: FlinkWriterOptions): Promise<FlinkW
   const configFile = writePropertyGroups(opts, configDir);
   const child = spawn('bash', [path.join(HERE, 'run-local.sh'), '--config', configFile], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: process.env,
+    env: withoutRunLocalOverrides(process.env),
   });
   if (child.pid === undefined) throw new Error('could not start pipeline/flink-job/run-local.sh');
   const pid = child.pid;
@@ -147,6 +147,16 @@ export async function startFlinkWriter(opts: FlinkWriterOptions): Promise<FlinkW
       clearTimeout(killer);
     },
   };
+}
+
+/**
+ * run-local.sh lets these variables override the config file; the options given here are
+ * explicit, so the caller's environment (e.g. LANDING_BUCKET of the local stack) must not win.
+ */
+const RUN_LOCAL_OVERRIDES = ['KAFKA_BROKERS', 'LANDING_BUCKET', 'S3_ENDPOINT', 'CHECKPOINT_INTERVAL_MS', 'GROUP_ID', 'FLINK_STATE_DIR'];
+
+function withoutRunLocalOverrides(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([k]) => !RUN_LOCAL_OVERRIDES.includes(k)));
 }
 
 /** The job's property groups (the Managed Flink format), written to a private temp file for --config. */

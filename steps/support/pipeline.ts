@@ -24,6 +24,8 @@ export interface RunningPipeline {
   dlqQueueUrl: string;
   startedStack: boolean;
   writerEnv: NodeJS.ProcessEnv;
+  /** Set by a scenario that swapped the writer (e.g. for the Flink engine): puts the embedded writer back. */
+  restoreWriter?: () => Promise<void>;
 }
 
 let pipeline: RunningPipeline | undefined;
@@ -76,6 +78,11 @@ export async function restoreHealthyPipeline(): Promise<void> {
   await p.s3Proxy.setMode(ProxyMode.PASS);
   const kafka = (await stackStatus()).services.find((s) => s.service === 'kafka');
   if (kafka && kafka.state !== 'up') await startKafka();
+  if (p.restoreWriter) {
+    const restore = p.restoreWriter;
+    delete p.restoreWriter;
+    await restore();
+  }
   if (p.extraWriter) {
     await p.extraWriter.stop();
     p.extraWriter = undefined;
