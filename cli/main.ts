@@ -84,6 +84,17 @@ program
     await runInspect(target, { json: !!o.json, limit: o.limit });
   });
 
+program
+  .command('bench')
+  .description('benchmarks (also `npm run bench`): every stage against its ceiling and the real Flink job, side by side in one run')
+  .option('--quick', 'a few minutes, for CI-like checks (default: the full run)')
+  .option('--json', 'print one JSON summary object as the last line of stdout')
+  .action(async (o) => {
+    applyLocalEnv();
+    const { runBench } = await import('../bench/runBench.ts');
+    process.exitCode = await runBench({ quick: !!o.quick, json: !!o.json });
+  });
+
 function positiveInt(flag: string, v: string): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n <= 0) throw new Error(`${flag} must be a positive whole number, got ${JSON.stringify(v)}`);
