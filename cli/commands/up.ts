@@ -16,8 +16,9 @@ export async function runUp(o: { rolloverMs: number; engine: WriterEngine; backe
   applyLocalEnv();
   const log = (line: string) => console.error(line);
   const info = await stackUp({ backend: o.backend as never, onProgress: log });
+  // Stop the stack on Ctrl-C only if this command started it; a stack that was already up stays up.
   onShutdown(async () => {
-    if (o.backend !== 'external') {
+    if (o.backend !== 'external' && !info.reused) {
       log('stopping the local stack…');
       await stackDown();
     }
