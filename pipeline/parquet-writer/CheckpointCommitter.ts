@@ -1,0 +1,123 @@
+import { PartitionFencedError, RecoveryError } from './errors.ts';
+import type { ObjectStore } from './ObjectStore.ts';
+import { formatPartFileName } from './PartFileNamer.ts';
+import type { PendingPart, ProgressStore } from './PartitionProgress.ts';
+import type { CheckpointSnapshot, PartitionWriter } from './PartitionWriter.ts';
+import type { WriterEvent } from './WriterEvent.ts';
+
+/**
+ * Commits one checkpoint of one partition — Flink FileSink's two-phase commit, on S3 objects:
+ *
+ * 1. in-progress → pending: each closed part is encoded and PUT under a hidden staging key
+ *    (`<statePrefix>partition-<n>/pending/<bucket>/<name>`), invisible to readers.
+ * 2. the checkpoint is decided: the partition's progress object is written with If-Match on
+ *    the ETag we hold — `committedThrough`, the pending list with each part's final key, and the
+ *    duplicate window. A writer that lost the partition fails here and commits nothing.
+ * 3. pending → committed: each staged part is server-side copied to its final key
+ *    (`<prefix><YYYY-MM-DD/HH>/part-<p>-<first>-<last>.parquet`); a copy appears whole or not at
+ *    all. Copies are idempotent, so recovery simply redoes them for a decided checkpoint.
+ * 4. the Kafka group offset is committed (through + 1) and staged objects are deleted.
+ *
+ * A crash before 2 leaves only staged orphans (deleted at recovery; the records are consumed
+ * again from the previous checkpoint). A crash after 2 is finished by recovery from the progress
+ * object — the buckets and names were fixed in step 2, so a replay never lands a second copy in
+ * another processing-time hour.
+ */
+export interface CommitterDeps {
+  store: ObjectStore;
+  progress: ProgressStore;
+  prefix: string;
+  topic: string;
+  /** Commits the consumer-group offset; failures are reported, not thrown (the progress object is the authority). */
+  commitKafkaOffset: (partition: number, nextOffset: bigint) => Promise<void>;
+  emit: (event: WriterEvent) => void;
+}
+
+export interface CheckpointResult {
+  committed: boolean;
+  files: PendingPart[];
+  rows: number;
+  bytes: number;
+}
+
+export function finalKeyOf(prefix: string, bucket: string, name: string): string {
+  return `${prefix}${bucket}/${name}`;
+}
+
+export async function commitCheckpoint(pw: PartitionWriter, snap: CheckpointSnapshot, deps: CommitterDeps): Promise<CheckpointResult> {
+  const abandoned: CheckpointResult = { committed: false, files: [], rows: 0, bytes: 0 };
+  if (pw.invalidated) return abandoned;
+
+  // 1. in-progress → pending (one part encoded at a time, so only one file's bytes are held)
+  const pending: PendingPart[] = [];
+  for (const part of snap.parts) {
+    const rows = part.writer.rowCount;
+    const bytes = part.writer.finish();
+    pw.inFlightBytes += bytes.length;
+    try {
+      if (pw.invalidated) return abandoned;
+      const name = formatPartFileName({ partition: snap.partition, firstOffset: part.firstOffset, lastOffset: part.lastOffset });
+      const stagingKey = deps.progress.stagingKey(snap.partition, part.bucket, name);
+      await deps.store.putObject(stagingKey, bytes);
+      pending.push({
+        bucket: part.bucket,
+        name,
+        finalKey: finalKeyOf(deps.prefix, part.bucket, name),
+        stagingKey,
+        firstOffset: part.firstOffset.toString(),
+        lastOffset: part.lastOffset.toString(),
+        rows,
+        bytes: bytes.length,
+      });
+    } finally {
+      pw.inFlightBytes -= bytes.length;
+    }
+  }
+  if (pw.invalidated) return abandoned;
+
+  // 2. decide the checkpoint (compare-and-swap on the progress object)
+  const prev = pw.progress.progress;
+  try {
+    pw.progress = await deps.progress.write(
+      {
+        version: 1,
+        topic: deps.topic,
+        partition: snap.partition,
+        committedThrough: snap.through.toString(),
+        checkpointId: prev.checkpointId + 1,
+        owner: prev.owner,
+        pending,
+        dedup: snap.dedup,
+      },
+      pw.progress.etag,
+    );
+  } catch (e) {
+    if (e instanceof PartitionFencedError) {
+      pw.invalidate();
+      deps.emit({ type: 'fenced', partition: snap.partition, message: e.message });
+      return abandoned;
+    }
+    throw e;
+  }
+
+  // 3. pending → committed
+  for (const p of pending) {
+    const copied = await deps.store.copyObject(p.stagingKey, p.finalKey);
+    if (!copied && !(await deps.store.exists(p.finalKey))) {
+      throw new RecoveryError(
+        `partition ${snap.partition}: staged part ${p.stagingKey} vanished before it was committed to ${p.finalKey}; was the state prefix cleaned by hand?`,
+      );
+    }
+    deps.emit({ type: 'file-committed', key: p.finalKey, bucket: p.bucket, partition: snap.partition, firstOffset: p.firstOffset, lastOffset: p.lastOffset, rows: p.rows, bytes: p.bytes });
+  }
+  pw.committedThrough = snap.through;
+
+  // 4. consumer-group offset, then tidy up the staging area
+  await deps.commitKafkaOffset(snap.partition, snap.through + 1n);
+  for (const p of pending) await deps.store.deleteObject(p.stagingKey);
+
+  const rows = pending.reduce((n, p) => n + p.rows, 0);
+  const bytes = pending.reduce((n, p) => n + p.bytes, 0);
+  deps.emit({ type: 'checkpoint-committed', partition: snap.partition, through: snap.through.toString(), files: pending.length, rows, reason: snap.reason });
+  return { committed: true, files: pending, rows, bytes };
+}

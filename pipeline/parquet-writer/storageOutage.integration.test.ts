@@ -1,0 +1,76 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Producer } from 'kafkajs';
+import { startWriter, type WriterEvent } from './index.ts';
+import { S3FaultProxy, type FaultMode } from './S3FaultProxy.ts';
+import { changeRecord } from './testFixtures.ts';
+import { assertExactlyOnce, isolatedWriterSetup, messageOf, produce, readLanded, requireStack, waitUntil, type Produced, type TestStack } from './stackForTests.ts';
+
+/**
+ * DESIGN §6: exactly once also across a storage outage. S3 is put behind a proxy that answers
+ * 503, resets connections, applies requests but loses their responses, and refuses connections,
+ * while records keep arriving. The writer must retry (with a log line per attempt) and land
+ * every record once when S3 comes back.
+ */
+let stack: TestStack;
+let producer: Producer;
+let proxy: S3FaultProxy;
+
+before(async () => {
+  stack = await requireStack();
+  producer = stack.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  proxy = new S3FaultProxy(new URL(stack.env.AWS_ENDPOINT_URL!));
+  await proxy.start();
+});
+after(async () => {
+  await proxy?.close();
+  await producer?.disconnect();
+  await stack?.close();
+});
+
+describe('S3 outage', () => {
+  it('retries through 503s, resets, lost responses and refused connections without losing or duplicating a record', async () => {
+    const t = await isolatedWriterSetup(stack, 'outage');
+    const events: WriterEvent[] = [];
+    const writer = await startWriter({
+      ...t,
+      rolloverMs: 200,
+      sessionTimeoutMs: 6_000,
+      retry: { initialDelayMs: 20, maxDelayMs: 300 },
+      s3: { region: 'us-east-1', endpoint: proxy.endpoint, forcePathStyle: true },
+      onEvent: (e) => { events.push(e); if (process.env.DEBUG_OUTAGE && e.type !== 'duplicate-dropped') process.stderr.write(`${Date.now() % 100000} [${proxy.mode}] ${JSON.stringify(e).slice(0, 160)}\n`); },
+    });
+    const records = Array.from({ length: 4_000 }, (_, i) => changeRecord(i));
+    const expected: Array<{ record: (typeof records)[number]; partition: number; offset: bigint }> = [];
+    const producing = (async () => {
+      for (let i = 0; i < records.length; i += 100) {
+        const chunk = records.slice(i, i + 100);
+        const produced: Produced[] = await produce(producer, t.topic, chunk.map(messageOf));
+        chunk.forEach((record, j) => expected.push({ record, partition: produced[j]!.partition, offset: produced[j]!.offset }));
+        await new Promise((r) => setTimeout(r, 300));
+      }
+    })();
+
+    await waitUntil('a first committed file', async () => (events.some((e) => e.type === 'file-committed') ? true : undefined), 30_000, 50);
+    for (const mode of ['error-503', 'reset', 'lose-response', 'pass', 'down', 'lose-response', 'pass'] as FaultMode[]) {
+      await proxy.setMode(mode);
+      await new Promise((r) => setTimeout(r, 1_500));
+    }
+    await producing;
+    await waitUntil(`${records.length} landed rows`, async () => {
+      const rows = await readLanded(stack.s3, t.bucket, t.prefix);
+      return rows.length >= records.length ? rows : undefined;
+    }, 60_000, 500);
+    await writer.stop();
+    await writer.done;
+
+    assertExactlyOnce(await readLanded(stack.s3, t.bucket, t.prefix), expected);
+    process.stderr.write(`# retry errors: ${[...new Set(events.filter((e) => e.type === 'retrying').map((e) => (e as { error: string }).error.slice(0, 80)))].join(' | ')}\n`);
+    const retries = events.filter((e): e is Extract<WriterEvent, { type: 'retrying' }> => e.type === 'retrying');
+    assert.ok(retries.some((r) => /ServiceUnavailable|503/.test(r.error)), 'retried 503s');
+    assert.ok(retries.some((r) => /ECONNREFUSED/.test(r.error)), 'retried refused connections');
+    assert.ok(proxy.requests['lose-response'] > 0, 'some requests were applied with their response lost');
+    assert.ok(!events.some((e) => e.type === 'fatal' || e.type === 'fenced'), 'no fatal error and no self-fencing');
+  });
+});
