@@ -8,7 +8,6 @@ import { createKafka, kafkaConfigFromEnv, Topics } from '../pipeline/kafka/index
 import { startKafka, stopKafka } from '../localstack/index.ts';
 import { runLoad } from '../cli/commands/load.ts';
 import { currentPipeline, newWriter } from './support/pipeline.ts';
-import { ProxyMode } from './support/FaultyProxy.ts';
 import type { ChargebackWorld } from './support/world.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -55,11 +54,11 @@ When('{int} chargeback requests are sent while S3 refuses connections for {int} 
     if (v) rss.push(v);
   }, 500);
   await sleep(2_000);
-  await s3Proxy.setMode(ProxyMode.REFUSE);
+  await s3Proxy.setMode('down');
   await sleep(refuse * 1000);
-  await s3Proxy.setMode(ProxyMode.ERROR_5XX);
+  await s3Proxy.setMode('error-503');
   await sleep(fail * 1000);
-  await s3Proxy.setMode(ProxyMode.PASS);
+  await s3Proxy.setMode('pass');
   clearInterval(sampler);
   this.attach(`writer RSS during the outage (MiB): max ${Math.max(...rss).toFixed(0)}, samples ${rss.length}`);
   (this as ChargebackWorld & { rss?: number[] }).rss = rss;

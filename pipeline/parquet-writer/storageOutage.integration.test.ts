@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Producer } from 'kafkajs';
 import { startWriter, type WriterEvent } from './index.ts';
-import { S3FaultProxy, type FaultMode } from './S3FaultProxy.ts';
+import { S3FaultProxy, type FaultMode } from '../../fixtures/S3FaultProxy.ts';
 import { changeRecord } from './testFixtures.ts';
 import { assertExactlyOnce, isolatedWriterSetup, messageOf, produce, readLanded, requireStack, waitUntil, type Produced, type TestStack } from './stackForTests.ts';
 

@@ -2,15 +2,13 @@ import { stackDown, stackUp, startKafka, stackStatus } from '../../localstack/in
 import { applyLocalEnv, resolveDlqQueueUrl } from '../../cli/localEnv.ts';
 import { LandingZone } from '../../pipeline/reconcile/index.ts';
 import { ComponentProcess } from './ComponentProcess.ts';
-import { FaultyProxy, ProxyMode } from './FaultyProxy.ts';
+import { S3FaultProxy } from '../../fixtures/S3FaultProxy.ts';
 
 /** Rollover used by the acceptance suite: short, so a scenario sees its rows within seconds. */
 export const TEST_ROLLOVER = '2s';
 export const TEST_ROLLOVER_MS = 2_000;
 /** How long a scenario waits for a row to land: rollover + poll interval + generous slack for a busy 2-core CI box. */
 export const LANDING_TIMEOUT_MS = 45_000;
-/** The writer reaches S3 through this proxy, so scenarios can take S3 away from it alone. */
-const S3_PROXY_PORT = 4570;
 
 export interface RunningPipeline {
   api: ComponentProcess;
@@ -18,7 +16,8 @@ export interface RunningPipeline {
   writer: ComponentProcess;
   /** A second writer in the same consumer group, when a scenario adds one. */
   extraWriter: ComponentProcess | undefined;
-  s3Proxy: FaultyProxy;
+  /** The writer reaches S3 through this proxy, so scenarios can take S3 away from it alone. */
+  s3Proxy: S3FaultProxy;
   landing: LandingZone;
   apiUrl: string;
   dlqQueueUrl: string;
@@ -40,11 +39,11 @@ export async function startPipeline(): Promise<RunningPipeline> {
   const info = await stackUp({ onProgress: (l: string) => console.error(l) });
   const dlqQueueUrl = await resolveDlqQueueUrl();
   const env = { ...process.env };
-  const s3Proxy = new FaultyProxy(S3_PROXY_PORT, new URL(process.env.AWS_ENDPOINT_URL!));
-  await s3Proxy.listen();
+  const s3Proxy = new S3FaultProxy(new URL(process.env.AWS_ENDPOINT_URL!));
+  await s3Proxy.start();
   // The writer: through the S3 proxy, and with a short consumer session so that after a SIGKILL
   // the group hands its partitions on within seconds instead of the default 30 s.
-  const writerEnv = { ...env, AWS_ENDPOINT_URL: s3Proxy.url, KAFKA_SESSION_TIMEOUT_MS: '6000' };
+  const writerEnv = { ...env, AWS_ENDPOINT_URL: s3Proxy.endpoint, KAFKA_SESSION_TIMEOUT_MS: '6000' };
   const api = new ComponentProcess('api', ['api'], /listening/, env);
   const poller = new ComponentProcess('poller', ['poller', '--json'], /"what":"polling"/, env);
   const writer = newWriter('writer', writerEnv);
@@ -75,7 +74,7 @@ export function newWriter(name: string, env: NodeJS.ProcessEnv): ComponentProces
 export async function restoreHealthyPipeline(): Promise<void> {
   const p = pipeline;
   if (!p) return;
-  await p.s3Proxy.setMode(ProxyMode.PASS);
+  await p.s3Proxy.setMode('pass');
   const kafka = (await stackStatus()).services.find((s) => s.service === 'kafka');
   if (kafka && kafka.state !== 'up') await startKafka();
   if (p.restoreWriter) {
