@@ -2,20 +2,28 @@ import { startApi } from '../components/apiComponent.ts';
 import { startPoller } from '../components/pollerComponent.ts';
 import { startWriterComponent, type WriterEngine } from '../components/writerComponent.ts';
 import { onShutdown } from '../shutdown.ts';
+import { processRegistry } from '../../pipeline/metrics/index.ts';
+import { publishSnapshots } from '../dashboard/snapshotFiles.ts';
 
 /**
  * `chargeback-cdc run api|poller|writer`: one component in the foreground, printing one line
  * per event, stopped cleanly by SIGINT/SIGTERM (and safe to SIGKILL: nothing is acknowledged
- * before it is durable).
+ * before it is durable). Its metrics are published every second for the API process's
+ * `/metrics` and `/dashboard` (run/metrics/<component>-<pid>.json, removed on a clean stop).
  */
 export async function runComponent(component: string, o: { rolloverMs: number; engine: WriterEngine; json: boolean }): Promise<void> {
   const print = (what: string, data: Record<string, unknown>) =>
     console.log(o.json ? JSON.stringify({ component, what, ...data, at: new Date().toISOString() }) : `[${component}] ${what} ${JSON.stringify(data)}`);
+  if (['api', 'poller', 'writer'].includes(component)) {
+    const snapshots = publishSnapshots({ registry: processRegistry, component, onError: (e) => print('metrics-error', { error: e.message }) });
+    onShutdown(() => snapshots.stop());
+  }
   switch (component) {
     case 'api': {
       const port = Number(process.env.API_PORT ?? 3000);
       const api = await startApi({ port });
-      print('listening', { url: `http://127.0.0.1:${port}` });
+      const url = `http://127.0.0.1:${port}`;
+      print('listening', { url, dashboard: `${url}/dashboard`, metrics: `${url}/metrics` });
       onShutdown(() => api.stop());
       return;
     }

@@ -5,6 +5,8 @@ import { startPoller } from '../components/pollerComponent.ts';
 import { startWriterComponent, type WriterEngine } from '../components/writerComponent.ts';
 import { startStatusLine } from '../statusLine.ts';
 import { onShutdown } from '../shutdown.ts';
+import { processRegistry } from '../../pipeline/metrics/index.ts';
+import { publishSnapshots } from '../dashboard/snapshotFiles.ts';
 
 /**
  * `npm start` = `chargeback-cdc up`: the local stack, then API → poller (event source mapping +
@@ -25,6 +27,10 @@ export async function runUp(o: { rolloverMs: number; engine: WriterEngine; backe
   });
   await resolveDlqQueueUrl();
 
+  // The three components share this process's registry, which the API here serves on /metrics
+  // and /dashboard; like every component process, `up` also leaves a snapshot for other readers.
+  const snapshots = publishSnapshots({ registry: processRegistry, component: 'up', onError: (e) => log(`[metrics] ${e.message}`) });
+  onShutdown(() => snapshots.stop());
   const port = Number(process.env.API_PORT ?? 3000);
   const api = await startApi({ port });
   onShutdown(() => api.stop());
@@ -37,7 +43,7 @@ export async function runUp(o: { rolloverMs: number; engine: WriterEngine; backe
     process.kill(process.pid, 'SIGTERM');
   });
 
-  log(`pipeline is up on the ${info.backend} stack: POST http://127.0.0.1:${port}/chargebacks · landing s3://${process.env.LANDING_BUCKET}/landing/chargebacks/ · rollover ${o.rolloverMs} ms · Ctrl-C to stop`);
+  log(`pipeline is up on the ${info.backend} stack: POST http://127.0.0.1:${port}/chargebacks · dashboard http://127.0.0.1:${port}/dashboard · metrics http://127.0.0.1:${port}/metrics · landing s3://${process.env.LANDING_BUCKET}/landing/chargebacks/ · rollover ${o.rolloverMs} ms · Ctrl-C to stop`);
   const status = () => {
     const a = api.stats();
     const p = poller.stats();

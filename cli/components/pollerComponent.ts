@@ -4,9 +4,13 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { awsClientConfigFromEnv } from '../../pipeline/aws/index.ts';
-import { createPorts, processStreamBatch } from '../../pipeline/stream-processor/index.ts';
+import { createPorts } from '../../pipeline/stream-processor/index.ts';
+import { createStreamProcessor } from '../../pipeline/stream-processor/handler.ts';
+import { processRegistry, type MetricsRegistry } from '../../pipeline/metrics/index.ts';
 import { withInjectedFaults } from './faultInjection.ts';
 import { CheckpointStore, EventSourceMapping, type EsmEvent, type EsmSettings } from '../../localstack/event-source-mapping/index.ts';
+
+const ITERATOR_AGE_HOLD_MS = 5_000;
 
 export interface PollerComponent {
   stop(): Promise<void>;
@@ -15,12 +19,17 @@ export interface PollerComponent {
 
 /**
  * The local event source mapping feeding the stream-processor handler in-process: the same
- * handler code Lambda runs, with the same batch contract.
+ * handler code Lambda runs, with the same batch contract. The handler's metrics go to the
+ * process registry (Powertools, local sink); the mapping's own (iterator age, on-failure
+ * records), which AWS publishes for its event source mappings, are read from its stats.
  */
-export async function startPoller(opts: { settings?: EsmSettings; onEvent?: (e: EsmEvent) => void; checkpointFile?: string } = {}): Promise<PollerComponent> {
+export async function startPoller(
+  opts: { settings?: EsmSettings; onEvent?: (e: EsmEvent) => void; checkpointFile?: string; registry?: MetricsRegistry } = {},
+): Promise<PollerComponent> {
   const aws = awsClientConfigFromEnv();
   const base = createPorts();
   const ports = withInjectedFaults(base);
+  const processBatch = createStreamProcessor(ports);
   const counts = { published: 0, deadLettered: 0 };
   const home = process.env.CHARGEBACK_CDC_HOME ?? join(homedir(), '.cache', 'chargeback-cdc');
   const esm = new EventSourceMapping(
@@ -33,7 +42,7 @@ export async function startPoller(opts: { settings?: EsmSettings; onEvent?: (e: 
       ...(process.env.DLQ_QUEUE_URL ? { onFailureQueueUrl: process.env.DLQ_QUEUE_URL } : {}),
       checkpoints: new CheckpointStore(opts.checkpointFile ?? join(home, 'run', 'esm-checkpoints.json')),
       invoke: async (event) => {
-        const outcome = await processStreamBatch(event, ports);
+        const outcome = await processBatch(event);
         counts.published += outcome.published;
         counts.deadLettered += outcome.deadLettered;
         return outcome.response;
@@ -43,9 +52,22 @@ export async function startPoller(opts: { settings?: EsmSettings; onEvent?: (e: 
     opts.settings,
   );
   esm.start();
+  const registry = opts.registry ?? processRegistry;
+  registry.components.add('poller');
+  // AWS emits IteratorAge with each batch and nothing while the stream is idle: the age of the
+  // last batch is reported for a few seconds after it, then the series is left without data.
+  let batchesSeen = -1;
+  let lastBatchAt = 0;
+  const stopCollecting = registry.onCollect(() => {
+    if (esm.stats.batches !== batchesSeen) [batchesSeen, lastBatchAt] = [esm.stats.batches, Date.now()];
+    if (esm.stats.batches > 0 && Date.now() - lastBatchAt <= ITERATOR_AGE_HOLD_MS) registry.set('IteratorAge', esm.stats.iteratorAgeMs);
+    else registry.remove('IteratorAge');
+    registry.set('StreamOnFailureRecords', esm.stats.onFailure);
+  });
   return {
     stats: () => ({ ...esm.stats, ...counts }),
     stop: async () => {
+      stopCollecting();
       await esm.stop();
       await base.producer.disconnect().catch(() => undefined);
     },

@@ -1,5 +1,6 @@
 import { describeWriterEvent, startWriter, writerConfigFromEnv, type WriterEvent, type WriterStats } from '../../pipeline/parquet-writer/index.ts';
 import { startFlinkWriter } from '../../pipeline/flink-job/index.ts';
+import { processRegistry, type MetricsRegistry } from '../../pipeline/metrics/index.ts';
 
 export const WriterEngine = { EMBEDDED: 'embedded', FLINK: 'flink' } as const;
 export type WriterEngine = (typeof WriterEngine)[keyof typeof WriterEngine];
@@ -16,13 +17,17 @@ export interface WriterComponent {
 /**
  * Starts the Kafka → Parquet writer: the embedded TypeScript writer (configured from the same
  * environment as `pipeline/parquet-writer/main.ts`) or the real Flink job in a MiniCluster.
+ * The embedded writer's numbers go to the metrics registry (the Flink job reports its own).
  */
 export async function startWriterComponent(opts: {
   engine: WriterEngine;
   rolloverMs: number;
   onEvent?: (e: WriterEvent, line: string) => void;
+  registry?: MetricsRegistry;
 }): Promise<WriterComponent> {
   const bucket = process.env.LANDING_BUCKET ?? 'chargeback-cdc-landing';
+  const registry = opts.registry ?? processRegistry;
+  registry.components.add('writer');
   if (opts.engine === WriterEngine.FLINK) {
     const flink = await startFlinkWriter({
       brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','),
@@ -32,11 +37,65 @@ export async function startWriterComponent(opts: {
     });
     return { engine: opts.engine, stop: () => flink.stop(), stats: () => undefined, done: flink.exited };
   }
+  const measure = writerEventMetrics(registry);
   const writer = await startWriter({
     ...writerConfigFromEnv(),
     bucket,
     rolloverMs: opts.rolloverMs,
-    ...(opts.onEvent ? { onEvent: (e: WriterEvent) => opts.onEvent!(e, describeWriterEvent(e)) } : {}),
+    onEvent: (e: WriterEvent) => {
+      measure(e);
+      opts.onEvent?.(e, describeWriterEvent(e));
+    },
   });
-  return { engine: opts.engine, stop: () => writer.stop(), stats: () => writer.stats(), done: writer.done };
+  const stopCollecting = registry.onCollect(() => recordWriterStats(registry, writer.stats()));
+  const stop = async () => {
+    await writer.stop();
+    recordWriterStats(registry, writer.stats());
+    stopCollecting();
+  };
+  return { engine: opts.engine, stop, stats: () => writer.stats(), done: writer.done };
+}
+
+/** WriterStats (running totals of this process) as catalogue metrics. */
+function recordWriterStats(registry: MetricsRegistry, s: WriterStats): void {
+  registry.set('WriterRecordsConsumed', s.recordsConsumed);
+  registry.set('RowsLanded', s.rowsLanded);
+  registry.set('FilesCommitted', s.filesCommitted);
+  registry.set('BytesCommitted', s.bytesCommitted);
+  registry.set('WriterDeadLetters', s.dlqRecords);
+  registry.set('DuplicatesDropped', s.duplicatesDropped);
+  registry.set('OpenBuckets', s.openBuckets);
+  registry.set('BufferedBytes', s.bufferedBytes);
+}
+
+/**
+ * What WriterStats does not hold, derived from the events: checkpoints, failed checkpoint steps
+ * (retries, fencing) and the commit phase of each checkpoint — from its first part file made
+ * visible (`file-committed`) to `checkpoint-committed`, after the Kafka offset commit.
+ */
+function writerEventMetrics(registry: MetricsRegistry): (e: WriterEvent) => void {
+  registry.add('Checkpoints', 0);
+  registry.add('CheckpointFailures', 0);
+  const commitStarted = new Map<number, number>();
+  return (e) => {
+    switch (e.type) {
+      case 'file-committed':
+        if (!commitStarted.has(e.partition)) commitStarted.set(e.partition, performance.now());
+        break;
+      case 'checkpoint-committed': {
+        registry.add('Checkpoints', 1);
+        const started = commitStarted.get(e.partition);
+        commitStarted.delete(e.partition);
+        if (started !== undefined) registry.observe('CommitDuration', performance.now() - started);
+        break;
+      }
+      case 'retrying':
+      case 'fenced':
+        registry.add('CheckpointFailures', 1);
+        break;
+      case 'partitions-revoked':
+        for (const p of e.partitions) commitStarted.delete(p);
+        break;
+    }
+  };
 }

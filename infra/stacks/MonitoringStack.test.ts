@@ -1,6 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { synth, resource, resources, ref, policyOf } from '../test/synthFixture.ts';
+import { ALARM_KEYS, Alarms, cloudMetricOf, localWidgets, Widgets } from '../../pipeline/metrics/index.ts';
+import { InfraConfig } from '../config/InfraConfig.ts';
 
 describe('monitoring stack', () => {
   const s = synth({ monitoring: { alarmEmail: 'oncall@example.com' } });
@@ -85,6 +87,47 @@ describe('monitoring stack', () => {
     const alarmWidget = body.widgets.find((w) => w.type === 'alarm')!;
     assert.equal(alarmWidget.properties.alarms!.length, alarms.length);
     assert.ok(body.widgets.some((w) => w.type === 'log'), 'recent error logs');
+  });
+
+  it('deploys every alarm of the metric catalogue with its threshold, statistic and periods (one definition for CloudWatch and the local dashboard)', () => {
+    assert.deepEqual(alarms.map((a) => a.alarm_name).sort(), ALARM_KEYS.map((k) => `chargeback-cdc-dev-${k}`).sort());
+    for (const key of ALARM_KEYS) {
+      const a = byName(key);
+      const def = Alarms[key];
+      assert.deepEqual([a.threshold, a.comparison_operator, a.evaluation_periods, a.datapoints_to_alarm], [def.threshold, def.comparison, def.evaluationPeriods, def.datapointsToAlarm], key);
+      const period = 'expression' in def ? (a.metric_query as { metric?: { period: number } }[]).find((q) => q.metric)!.metric!.period : a.period;
+      assert.equal(period, def.period, key);
+    }
+  });
+
+  it("the deployment's tunable thresholds default to the catalogue's values", () => {
+    const m = InfraConfig.parse({}).monitoring;
+    assert.equal(m.iteratorAgeAlarmMs, Alarms['stream-processor-iterator-age'].threshold);
+    assert.equal(m.flinkRecordsLagAlarm, Alarms['flink-records-lag'].threshold);
+    assert.equal(m.lambdaErrorsAlarm, Alarms['stream-processor-errors'].threshold);
+    assert.equal(m.lambdaErrorsAlarm, Alarms['api-errors'].threshold);
+  });
+
+  it('alarms on API 5xx through our own EMF metric, and on records arriving on the DLQ topic', () => {
+    const api = byName('api-errors');
+    assert.deepEqual([api.namespace, api.metric_name, api.dimensions, api.statistic], ['ChargebackCdc', 'ApiServerErrors', { service: 'chargeback-api' }, 'Sum']);
+    const topic = byName('topic-dlq-receiving');
+    assert.deepEqual([topic.namespace, topic.metric_name, topic.dimensions], ['AWS/Kafka', 'MessagesInPerSec', { 'Cluster Name': 'chargeback-cdc-dev-msk', Topic: 'chargebacks-dlq' }]);
+  });
+
+  it('draws the widgets of the metric catalogue, the same the local dashboard draws', () => {
+    const body = JSON.parse(resource(m, 'aws_cloudwatch_dashboard').dashboard_body as string) as { widgets: { type: string; width: number; x: number; properties: { title?: string; metrics?: unknown[][]; annotations?: unknown } }[] };
+    const titles = body.widgets.filter((w) => w.type === 'metric').map((w) => w.properties.title);
+    // Every catalogue widget with a series CloudWatch has; the embedded writer's own (files, open buckets) are local only.
+    assert.deepEqual(titles, Widgets.filter((w) => w.series.some((ref) => cloudMetricOf(ref))).map((w) => w.title));
+    const local = localWidgets().map((w) => w.title);
+    for (const w of Widgets) assert.ok(titles.includes(w.title) || local.includes(w.title), `${w.title} is drawn somewhere`);
+    assert.ok(titles.length >= 10);
+    const ours = body.widgets.flatMap((w) => w.properties.metrics ?? []).filter((mm) => mm[0] === 'ChargebackCdc');
+    assert.ok(ours.some((mm) => mm[1] === 'ApiRequests' && mm[2] === 'service' && mm[3] === 'chargeback-api'), 'our EMF metrics appear with their service dimension');
+    const age = body.widgets.find((w) => w.properties.title === 'Stream: iterator age (ms)')!;
+    assert.deepEqual(age.properties.annotations, { horizontal: [{ label: 'alarm stream-processor-iterator-age', value: 60000 }] });
+    for (const w of body.widgets) assert.ok(w.x + w.width <= 24, 'widgets fit the 24-column grid');
   });
 
   it('outputs cloudwatch_dashboard_url', () => {

@@ -2,20 +2,40 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { awsClientConfigFromEnv } from '../aws/index.ts';
+import { Service, stageMetrics, type CatalogueMetrics } from '../metrics/index.ts';
 import { ApiError } from './errors.ts';
 import { parseJsonBody } from './parseBody.ts';
 import { ChargebackRepository } from './ChargebackRepository.ts';
 import { ChargebackRoutes } from './routes.ts';
 
-const logger = new Logger({ serviceName: 'chargeback-api' });
+const logger = new Logger({ serviceName: Service.API });
 
 /**
  * API Gateway HTTP API (payload v2) handler:
  *   POST /chargebacks · GET /chargebacks/{id} · PATCH /chargebacks/{id} · DELETE /chargebacks/{id}
  * The same function runs in Lambda and, locally, behind `httpAdapter.ts` on 127.0.0.1:3000.
+ * Every request is counted through Powertools Metrics (EMF in Lambda, the registry locally).
  */
-export function createApiHandler(routes: ChargebackRoutes) {
+export function createApiHandler(routes: ChargebackRoutes, metrics: CatalogueMetrics = stageMetrics(Service.API)) {
+  const route = createRouter(routes);
   return async function handler(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
+    const started = performance.now();
+    const response = await route(event);
+    const status = response.statusCode ?? 200;
+    // Zeros are recorded too, so the error metrics have datapoints (and alarms data) whenever there is traffic.
+    metrics
+      .record('ApiRequests', 1)
+      .record('ApiClientErrors', status >= 400 && status < 500 ? 1 : 0)
+      .record('ApiServerErrors', status >= 500 ? 1 : 0)
+      .record('ChargebacksCreated', status === 201 ? 1 : 0)
+      .record('ApiLatency', performance.now() - started);
+    metrics.publishStoredMetrics();
+    return response;
+  };
+}
+
+function createRouter(routes: ChargebackRoutes) {
+  return async function route(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
     const method = event.requestContext.http.method.toUpperCase();
     const path = event.rawPath.replace(/\/+$/, '') || '/';
     try {

@@ -4,10 +4,11 @@ import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import type { Producer } from 'kafkajs';
 import { awsClientConfigFromEnv } from '../aws/index.ts';
 import { createKafka, kafkaConfigFromEnv, Topics } from '../kafka/index.ts';
-import { processStreamBatch, type StreamProcessorPorts } from './processStreamBatch.ts';
+import { Service, stageMetrics, type CatalogueMetrics } from '../metrics/index.ts';
+import { processStreamBatch, type BatchOutcome, type StreamProcessorPorts } from './processStreamBatch.ts';
 import { sendDeadLetter } from './deadLetter.ts';
 
-const logger = new Logger({ serviceName: 'chargeback-stream-processor' });
+const logger = new Logger({ serviceName: Service.STREAM_PROCESSOR });
 
 /**
  * Builds the real ports: an idempotent kafkajs producer (acks=all, one request in flight so
@@ -39,12 +40,40 @@ export function createPorts(env: NodeJS.ProcessEnv = process.env): StreamProcess
   };
 }
 
-let ports: ReturnType<typeof createPorts> | undefined;
+/**
+ * One invocation: the batch logic, then its metrics through Powertools Metrics (EMF in Lambda,
+ * the registry locally), published once per batch whether it succeeded or threw. The local event
+ * source mapping invokes exactly this.
+ */
+export function createStreamProcessor(ports: StreamProcessorPorts, metrics: CatalogueMetrics = stageMetrics(Service.STREAM_PROCESSOR)) {
+  return async function processBatch(event: DynamoDBStreamEvent): Promise<BatchOutcome> {
+    const started = performance.now();
+    metrics.record('StreamBatches', 1).record('StreamRecords', event.Records.length);
+    try {
+      const outcome = await processStreamBatch(event, ports);
+      metrics
+        .record('KafkaRecordsProduced', outcome.published)
+        .record('StreamRecordsDeadLettered', outcome.deadLettered)
+        .record('StreamRecordFailures', outcome.failed)
+        .record('StreamBatchErrors', 0);
+      return outcome;
+    } catch (e) {
+      // The whole batch failed (every record): the invocation errors and the event source mapping retries it.
+      metrics.record('StreamRecordFailures', event.Records.length).record('StreamBatchErrors', 1);
+      throw e;
+    } finally {
+      metrics.record('StreamBatchDuration', performance.now() - started);
+      metrics.publishStoredMetrics();
+    }
+  };
+}
+
+let processBatch: ReturnType<typeof createStreamProcessor> | undefined;
 
 /** Lambda entry point for the DynamoDB stream event source mapping (FunctionResponseTypes: ReportBatchItemFailures). */
 export async function handler(event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> {
-  ports ??= createPorts();
-  const outcome = await processStreamBatch(event, ports);
+  processBatch ??= createStreamProcessor(createPorts());
+  const outcome = await processBatch(event);
   logger.info('batch processed', { records: event.Records.length, published: outcome.published, deadLettered: outcome.deadLettered, failed: outcome.failed });
   return outcome.response;
 }
