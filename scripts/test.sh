@@ -41,15 +41,19 @@ suite "unit and property tests" node_tests reports/unit.tap $unit_files
 if [ -f pipeline/flink-job/test.sh ]; then suite "flink job (maven)" bash pipeline/flink-job/test.sh; fi
 if [ -f infra/scripts/test-infra.sh ]; then suite "infra (synth, bundles, checkov)" bash infra/scripts/test-infra.sh; fi
 
+# A stack that was already up (a developer's `stack up`) is used and left running; one this
+# script starts is its own: the stack's tests may reset it, and it is stopped at the end.
+already_up=$(node bin/chargeback-cdc.js stack status --json 2>/dev/null | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{try{console.log(JSON.parse(s).backend!=="none"?1:0)}catch{console.log(0)}})')
 suite "local stack up" node bin/chargeback-cdc.js stack up
-trap 'node bin/chargeback-cdc.js stack down >/dev/null 2>&1' EXIT
+[ "$already_up" = 1 ] || trap 'node bin/chargeback-cdc.js stack down >/dev/null 2>&1' EXIT
 if [ -n "$integration_files" ]; then
+  [ "$already_up" = 1 ] || export STACK_TEST_DESTRUCTIVE=1
   # shellcheck disable=SC2086
   suite "integration tests (real stack)" node_tests reports/integration.tap $integration_files
+  unset STACK_TEST_DESTRUCTIVE
 fi
 suite "acceptance (cucumber)" npx cucumber-js
-node bin/chargeback-cdc.js stack down >/dev/null 2>&1
-trap - EXIT
+if [ "$already_up" != 1 ]; then node bin/chargeback-cdc.js stack down >/dev/null 2>&1; trap - EXIT; fi
 
 echo ""
 node scripts/summarize.ts

@@ -8,7 +8,8 @@ const CURRENCIES = [
 ] as const;
 const REASONS = ['Product not received', 'Fraud - card absent', 'Duplicate processing', 'Credit not processed', 'Not as described', 'Subscription cancelled', 'Réclamation client — colis non reçu'];
 
-interface Live { id: string; status: ChargebackStatus }
+/** A chargeback the load created; `busy` while a request for it is in flight, so no two race (that would be a 409). */
+interface Live { id: string; status: ChargebackStatus; busy: boolean }
 
 /**
  * `chargeback-cdc load --count N [--rate R]`: realistic traffic through the API — about 60 %
@@ -29,10 +30,11 @@ export async function runLoad(o: { count: number; rate?: number; concurrency: nu
 
   async function one(): Promise<void> {
     const roll = Math.random();
-    const movable = live.filter((l) => ALLOWED_TRANSITIONS[l.status].length > 0);
+    const idle = live.filter((l) => !l.busy);
+    const movable = idle.filter((l) => ALLOWED_TRANSITIONS[l.status].length > 0);
     let op: 'create' | 'update' | 'delete' = 'create';
     if (roll >= 0.6 && roll < 0.9 && movable.length) op = 'update';
-    else if (roll >= 0.9 && live.length) op = 'delete';
+    else if (roll >= 0.9 && idle.length) op = 'delete';
     let res: Response;
     let id: string | undefined;
     if (op === 'create') {
@@ -42,18 +44,20 @@ export async function runLoad(o: { count: number; rate?: number; concurrency: nu
       res = await post('/chargebacks', 'POST', { merchant_id: `merch_${String(rnd(500)).padStart(4, '0')}`, amount, currency, reason: REASONS[rnd(REASONS.length)] });
       if (res.status === 201) {
         id = ((await res.json()) as { chargeback_id: string }).chargeback_id;
-        live.push({ id, status: 'RECEIVED' });
+        live.push({ id, status: 'RECEIVED', busy: false });
       }
     } else if (op === 'update') {
       const target = movable[rnd(movable.length)]!;
       const next = ALLOWED_TRANSITIONS[target.status][rnd(ALLOWED_TRANSITIONS[target.status].length)]!;
       id = target.id;
-      target.status = next; // claim it now so concurrent requests pick a legal next step
+      target.busy = true;
       res = await post(`/chargebacks/${id}`, 'PATCH', { status: next });
+      if (res.ok) target.status = next;
+      target.busy = false;
     } else {
-      const i = rnd(live.length);
-      id = live[i]!.id;
-      live.splice(i, 1);
+      const target = idle[rnd(idle.length)]!;
+      id = target.id;
+      live.splice(live.indexOf(target), 1);
       res = await post(`/chargebacks/${id}`, 'DELETE');
     }
     counts[op]++;

@@ -4,7 +4,7 @@
  * @example
  * const { response } = await processStreamBatch(event, createPorts());
  */
-export { handler, createPorts } from './handler.ts';
+export { handler, createPorts, createStreamProcessor } from './handler.ts';
 export { processStreamBatch, type StreamProcessorPorts, type KafkaMessage, type BatchOutcome } from './processStreamBatch.ts';
 export { toChangeRecord } from './toChangeRecord.ts';
 export { deadLetterOf, sendDeadLetter, type StreamDeadLetter } from './deadLetter.ts';
