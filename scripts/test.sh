@@ -32,7 +32,7 @@ node_tests() { # tap-file, files...
     --test-reporter=tap --test-reporter-destination="$tap" "$@"
 }
 
-unit_files=$(find pipeline localstack cli -name '*.test.ts' ! -name '*.integration.test.ts' -not -path '*/node_modules/*' 2>/dev/null | sort)
+unit_files=$(find pipeline localstack cli bench -name '*.test.ts' ! -name '*.integration.test.ts' -not -path '*/node_modules/*' 2>/dev/null | sort)
 integration_files=$(find pipeline localstack cli -name '*.integration.test.ts' -not -path '*/node_modules/*' 2>/dev/null | sort)
 
 suite "typecheck" npx tsc --noEmit -p tsconfig.json

@@ -1,0 +1,330 @@
+/**
+ * Pure helpers of the benchmark: percentiles, rates, ratios, the targets, and the one summary
+ * object `--json` prints. No I/O here, so bench/summary.test.ts can pin the arithmetic.
+ */
+
+export const BenchMode = { QUICK: 'quick', FULL: 'full' } as const;
+export type BenchMode = (typeof BenchMode)[keyof typeof BenchMode];
+
+/** Batch sizes of the stream-processor stage (the Lambda event source mapping's BatchSize). */
+export const STREAM_BATCH_SIZES = [100, 1_000, 10_000] as const;
+
+/**
+ * Nearest-rank percentile (the smallest value with at least p % of the samples at or below it),
+ * the definition latency SLOs use; undefined for no samples.
+ */
+export function percentile(samples: readonly number[], p: number): number | undefined {
+  if (!(p >= 0 && p <= 100)) throw new RangeError(`percentile must be within 0..100, got ${p}`);
+  if (samples.length === 0) return undefined;
+  const sorted = [...samples].sort((a, b) => a - b);
+  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
+  return sorted[rank - 1];
+}
+
+/** Records per second, rounded; undefined when nothing was timed. */
+export function ratePerSecond(records: number, ms: number): number | undefined {
+  if (!(ms > 0) || !(records >= 0)) return undefined;
+  return Math.round((records * 1000) / ms);
+}
+
+/** a / b to two decimals; undefined when either side is missing or b is 0. */
+export function ratio(a: number | undefined | null, b: number | undefined | null): number | undefined {
+  if (a === undefined || a === null || b === undefined || b === null || b === 0) return undefined;
+  return Math.round((a / b) * 100) / 100;
+}
+
+export function minDefined(...values: Array<number | undefined>): number | undefined {
+  const v = values.filter((x): x is number => x !== undefined);
+  return v.length ? Math.min(...v) : undefined;
+}
+
+/** One stage's throughput measurement. */
+export interface Throughput {
+  records: number;
+  ms: number;
+  recordsPerS: number;
+}
+
+export interface WriterRun extends Throughput {
+  /** Process (or JVM) start until the engine reported it was consuming. */
+  startupMs: number;
+  files: number;
+  bytes: number;
+  /** Peak resident set of the writer process (VmHWM), MiB. */
+  peakRssMb?: number;
+}
+
+export interface StreamProcessorRun extends Throughput {
+  batchSize: number;
+  batches: number;
+  /** The same batches with a publish port that does nothing: the handler's own ceiling. */
+  withoutKafkaRecordsPerS?: number;
+  /** The same messages, pre-encoded, straight to the same producer: Kafka's ceiling for this stage. */
+  kafkaOnlyRecordsPerS?: number;
+  /** The same messages through the Java client with the same guarantees: what a native client gets from this broker. */
+  javaProducerRecordsPerS?: number;
+}
+
+export interface EndToEndRun {
+  rolloverMs: number;
+  samples: number;
+  lost: number;
+  latenciesMs: number[];
+}
+
+export interface EngineRun {
+  engine: string;
+  version: string;
+  rows: number;
+  rowsPerS?: number;
+  bytesPerRow?: number;
+  /** Peak RSS of the encoding process minus its RSS with the rows in memory, MiB. */
+  peakExtraMb?: number;
+  peakRssMb?: number;
+  pyarrowRowsIdentical?: boolean;
+  pyarrowSchemaIdentical?: boolean;
+  flinkReaderRowsIdentical?: boolean;
+  /** Why an engine could not run or what differs in its files. */
+  notes: string[];
+  error?: string;
+}
+
+export interface BenchResults {
+  mode: BenchMode;
+  runId: string;
+  startedAt: string;
+  durationMs: number;
+  machine: { cpus: number; memGiB: number; node: string; loadAvg1m: number };
+  topicRecords: number;
+  rolloverMs: number;
+  writer?: WriterRun;
+  flink?: WriterRun;
+  consumeCeiling?: Throughput & { client: string };
+  encodeCeiling?: Throughput & { engine: string };
+  streamProcessor: StreamProcessorRun[];
+  e2e?: EndToEndRun;
+  engines: EngineRun[];
+  defaultEngine?: string;
+  /** The engine the numbers choose (should equal defaultEngine; a note says so when it does not). */
+  chosenEngine?: string;
+  /** The writer with bench/prototypes/*.patch applied, on the same topic (BENCH_PROTOTYPES=1). */
+  writerPrototype?: WriterRun & { patches: string[] };
+  /** Top of the writer's CPU profile (BENCH_PROFILE=1). */
+  writerProfile?: Array<{ fn: string; selfPct: number; totalPct: number }>;
+  /** Findings that are not numbers (e.g. a batch size the default broker refuses). */
+  notes: string[];
+  git?: { commit: string; dirty: boolean };
+  /** Stages that could not be measured, with why. */
+  errors: Array<{ stage: string; message: string }>;
+}
+
+export const Targets = {
+  writer_vs_flink: { op: '>=', value: 1.5 },
+  writer_vs_ceiling: { op: '>=', value: 0.6 },
+  stream_processor_records_per_s_at_1000: { op: '>=', value: 50_000 },
+  e2e_p99_ms: { op: '<=', value: NaN }, // rollover_ms + 1 000, filled in per run
+  writer_peak_rss_mb: { op: '<=', value: 512 },
+} as const;
+
+export interface TargetOutcome {
+  target: string;
+  value: number | null;
+  met: boolean | null;
+}
+
+export interface BenchSummary {
+  mode: BenchMode;
+  run_id: string;
+  topic_records: number;
+  writer_records_per_s: number | null;
+  flink_records_per_s: number | null;
+  writer_vs_flink: number | null;
+  consume_ceiling_records_per_s: number | null;
+  encode_ceiling_records_per_s: number | null;
+  writer_vs_ceiling: number | null;
+  stream_processor_records_per_s: Record<string, number | null>;
+  e2e_p50_ms: number | null;
+  e2e_p95_ms: number | null;
+  e2e_p99_ms: number | null;
+  e2e_samples: number | null;
+  rollover_ms: number;
+  writer_peak_rss_mb: number | null;
+  flink_peak_rss_mb: number | null;
+  writer_prototype_records_per_s?: number | null;
+  parquet_engine_default: string | null;
+  parquet_engines: Array<{
+    engine: string;
+    rows_per_s: number | null;
+    bytes_per_row: number | null;
+    peak_extra_mb: number | null;
+    pyarrow_identical: boolean | null;
+    flink_reader_identical: boolean | null;
+    error?: string;
+  }>;
+  targets: Record<string, TargetOutcome>;
+  notes: string[];
+  errors: Array<{ stage: string; message: string }>;
+  duration_s: number;
+  results_file?: string;
+  plot_file?: string;
+}
+
+const n = (v: number | undefined): number | null => (v === undefined || Number.isNaN(v) ? null : v);
+
+function outcome(value: number | undefined, op: '>=' | '<=', limit: number): TargetOutcome {
+  return {
+    target: `${op} ${limit}`,
+    value: n(value),
+    met: value === undefined ? null : op === '>=' ? value >= limit : value <= limit,
+  };
+}
+
+/** An engine's files read back identically when both readers return the source rows and pyarrow the contract schema. */
+export function engineIdentical(e: EngineRun): boolean | null {
+  if (e.pyarrowRowsIdentical === undefined || e.pyarrowSchemaIdentical === undefined) return null;
+  return e.pyarrowRowsIdentical && e.pyarrowSchemaIdentical;
+}
+
+/**
+ * The default engine: the fastest encoder among those whose files both readers (pyarrow and the
+ * Flink job's parquet-avro) read back exactly like the Flink job's own files.
+ */
+export function chooseEngine(engines: readonly EngineRun[]): string | undefined {
+  const eligible = engines.filter((e) => engineIdentical(e) === true && e.flinkReaderRowsIdentical === true && e.rowsPerS !== undefined);
+  eligible.sort((a, b) => b.rowsPerS! - a.rowsPerS!);
+  return eligible[0]?.engine;
+}
+
+export function buildSummary(r: BenchResults): BenchSummary {
+  const writer = r.writer?.recordsPerS;
+  const flink = r.flink?.recordsPerS;
+  const consume = r.consumeCeiling?.recordsPerS;
+  const encode = r.encodeCeiling?.recordsPerS;
+  const sp = Object.fromEntries(STREAM_BATCH_SIZES.map((b) => [String(b), n(r.streamProcessor.find((s) => s.batchSize === b)?.recordsPerS)]));
+  const lat = r.e2e?.latenciesMs ?? [];
+  const p99 = percentile(lat, 99);
+  const writerVsFlink = ratio(writer, flink);
+  const writerVsCeiling = ratio(writer, minDefined(consume, encode));
+  return {
+    mode: r.mode,
+    run_id: r.runId,
+    topic_records: r.topicRecords,
+    writer_records_per_s: n(writer),
+    flink_records_per_s: n(flink),
+    writer_vs_flink: n(writerVsFlink),
+    consume_ceiling_records_per_s: n(consume),
+    encode_ceiling_records_per_s: n(encode),
+    writer_vs_ceiling: n(writerVsCeiling),
+    stream_processor_records_per_s: sp,
+    e2e_p50_ms: n(percentile(lat, 50)),
+    e2e_p95_ms: n(percentile(lat, 95)),
+    e2e_p99_ms: n(p99),
+    e2e_samples: r.e2e ? r.e2e.samples : null,
+    rollover_ms: r.e2e?.rolloverMs ?? 1_000,
+    writer_peak_rss_mb: n(r.writer?.peakRssMb),
+    flink_peak_rss_mb: n(r.flink?.peakRssMb),
+    ...(r.writerPrototype ? { writer_prototype_records_per_s: n(r.writerPrototype.recordsPerS) } : {}),
+    parquet_engine_default: r.defaultEngine ?? null,
+    parquet_engines: r.engines.map((e) => ({
+      engine: e.engine,
+      rows_per_s: n(e.rowsPerS),
+      bytes_per_row: n(e.bytesPerRow),
+      peak_extra_mb: n(e.peakExtraMb),
+      pyarrow_identical: engineIdentical(e),
+      flink_reader_identical: e.flinkReaderRowsIdentical ?? null,
+      ...(e.error ? { error: e.error } : {}),
+    })),
+    targets: {
+      writer_vs_flink: outcome(writerVsFlink, '>=', Targets.writer_vs_flink.value),
+      writer_vs_ceiling: outcome(writerVsCeiling, '>=', Targets.writer_vs_ceiling.value),
+      stream_processor_records_per_s_at_1000: outcome(sp['1000'] ?? undefined, '>=', Targets.stream_processor_records_per_s_at_1000.value),
+      e2e_p99_ms: outcome(p99, '<=', (r.e2e?.rolloverMs ?? 1_000) + 1_000),
+      // The peak-RSS target is about a 1M-record backlog, which only the full run has.
+      writer_peak_rss_mb:
+        r.mode === BenchMode.FULL
+          ? outcome(r.writer?.peakRssMb, '<=', Targets.writer_peak_rss_mb.value)
+          : { ...outcome(r.writer?.peakRssMb, '<=', Targets.writer_peak_rss_mb.value), met: null },
+    },
+    notes: r.notes,
+    errors: r.errors,
+    duration_s: Math.round(r.durationMs / 1000),
+  };
+}
+
+/** Thousands separators for the human table. */
+export function fmt(v: number | null | undefined, digits = 0): string {
+  if (v === null || v === undefined) return '—';
+  return v.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+}
+
+/** Fixed-width table with a header rule, for stderr/stdout and docs (also valid Markdown when `markdown`). */
+export function formatTable(header: string[], rows: string[][], markdown = false): string {
+  if (markdown) {
+    const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
+    return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+  }
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  return [line(header), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+const mark = (t: TargetOutcome): string => (t.met === null ? '(n/a)' : t.met ? 'met' : 'MISSED');
+
+/** The human report: stages side by side with their ceilings, the ratios, the targets, the engines. */
+export function formatReport(s: BenchSummary, r: BenchResults, markdown = false): string {
+  const sp = (b: number) => s.stream_processor_records_per_s[String(b)] ?? null;
+  const stageRows: string[][] = [
+    ['Kafka consume ceiling (kafkajs, no processing)', fmt(s.consume_ceiling_records_per_s), ''],
+    [`Parquet encode ceiling (${r.encodeCeiling?.engine ?? '?'})`, fmt(s.encode_ceiling_records_per_s), ''],
+    ['embedded writer: Kafka → committed Parquet in S3', fmt(s.writer_records_per_s), `${fmt(s.writer_vs_ceiling, 2)} × ceiling`],
+    ['Flink job (MiniCluster): Kafka → committed Parquet in S3', fmt(s.flink_records_per_s), `writer = ${fmt(s.writer_vs_flink, 2)} × Flink`],
+    ...(r.writerPrototype
+      ? [['embedded writer + bench/prototypes patches', fmt(r.writerPrototype.recordsPerS), `${fmt(ratio(r.writerPrototype.recordsPerS, minDefined(s.consume_ceiling_records_per_s ?? undefined, s.encode_ceiling_records_per_s ?? undefined)), 2)} × ceiling, ${fmt(ratio(r.writerPrototype.recordsPerS, s.flink_records_per_s), 2)} × Flink`]]
+      : []),
+    ...STREAM_BATCH_SIZES.map((b) => {
+      const run = r.streamProcessor.find((x) => x.batchSize === b);
+      const note = run ? `handler alone ${fmt(run.withoutKafkaRecordsPerS)}, kafkajs producer alone ${fmt(run.kafkaOnlyRecordsPerS)}, Java producer ${fmt(run.javaProducerRecordsPerS)}` : '';
+      return [`stream processor, batch ${fmt(b)} (handler → Kafka, acks=all)`, fmt(sp(b)), note];
+    }),
+  ];
+  const parts = [
+    formatTable(['stage', 'records/s', 'compared'], stageRows, markdown),
+    '',
+    formatTable(
+      ['end to end (DynamoDB write → row visible in S3)', 'value'],
+      [
+        ['rollover', `${fmt(s.rollover_ms)} ms`],
+        ['p50 / p95 / p99', `${fmt(s.e2e_p50_ms)} / ${fmt(s.e2e_p95_ms)} / ${fmt(s.e2e_p99_ms)} ms`],
+        ['samples (lost)', `${fmt(s.e2e_samples)} (${fmt(r.e2e?.lost)})`],
+        [`writer peak RSS, ${fmt(s.topic_records)}-record backlog`, `${fmt(s.writer_peak_rss_mb)} MiB (Flink job's JVM: ${fmt(s.flink_peak_rss_mb)} MiB)`],
+      ],
+      markdown,
+    ),
+    '',
+    formatTable(
+      ['Parquet engine', 'rows/s', 'bytes/row', 'peak extra MiB', 'pyarrow identical', 'Flink reader identical'],
+      r.engines.map((e) => [
+        `${e.engine}@${e.version}${e.engine === s.parquet_engine_default ? ' (default)' : ''}`,
+        e.error ? 'failed' : fmt(e.rowsPerS),
+        fmt(e.bytesPerRow, 1),
+        fmt(e.peakExtraMb),
+        yesNo(engineIdentical(e)),
+        yesNo(e.flinkReaderRowsIdentical),
+      ]),
+      markdown,
+    ),
+    '',
+    formatTable(
+      ['target', 'value', 'wanted', 'outcome'],
+      Object.entries(s.targets).map(([k, t]) => [k, fmt(t.value, k.includes('_vs_') ? 2 : 0), t.target, mark(t)]),
+      markdown,
+    ),
+  ];
+  if (r.notes.length) parts.push('', ...r.notes.map((n) => `note: ${n}`));
+  if (s.errors.length) parts.push('', ...s.errors.map((e) => `not measured: ${e.stage}: ${e.message}`));
+  return parts.join('\n');
+}
+
+function yesNo(v: boolean | null | undefined): string {
+  return v === null || v === undefined ? '—' : v ? 'yes' : 'no';
+}
