@@ -3,6 +3,7 @@ import { readdir, readFile, rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { snapshotOf, type MetricsRegistry, type MetricsSnapshot } from '../../pipeline/metrics/index.ts';
+import { isAlive } from '../../localstack/DetachedProcess.ts';
 
 /**
  * Cross-process collection for local runs: each component process (`run api|poller|writer`, `up`)
@@ -66,14 +67,6 @@ export function publishSnapshots(opts: { registry: MetricsRegistry; component: s
   };
 }
 
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /**
  * The snapshots of the live component processes. A file whose process is gone (SIGKILL leaves it
