@@ -22,7 +22,7 @@ export function benchConfig(mode: BenchMode): BenchConfig {
   if (mode === BenchMode.QUICK) {
     return {
       mode,
-      topicRecords: 100_000,
+      topicRecords: 200_000,
       throughputRolloverMs: 2_000,
       streamRecords: (b) => Math.max(20_000, 3 * b),
       e2e: { rolloverMs: 1_000, ratePerS: 20, durationMs: 20_000, pollMs: 100 },

@@ -16,7 +16,8 @@ import { measureConsumeCeiling } from './stages/consumeCeiling.ts';
 import { measureEndToEnd } from './stages/endToEnd.ts';
 import { measureStreamProcessor, probeDefaultTopic } from './stages/streamProcessor.ts';
 import { measureEmbeddedWriter, measureFlinkJob } from './stages/writerThroughput.ts';
-import { BenchMode, buildSummary, formatReport, type BenchResults } from './summary.ts';
+import { formatReport } from './formatReport.ts';
+import { BenchMode, buildSummary, type BenchResults } from './summary.ts';
 
 export interface RunBenchOptions {
   quick: boolean;
@@ -74,6 +75,7 @@ export async function runBench(o: RunBenchOptions): Promise<number> {
 
   progress(`chargeback-cdc bench, ${mode} mode: ${cfg.topicRecords.toLocaleString('en-US')}-record topic, results in ${relative(REPO_ROOT, resultsDir)}/${stamp}.json`);
   let stack: BenchStack | undefined;
+  let proto: ReturnType<typeof applyPrototypes> | undefined;
   try {
     stack = await phase('local stack', () => BenchStack.open());
     const s = stack;
@@ -89,16 +91,13 @@ export async function runBench(o: RunBenchOptions): Promise<number> {
     const writerOpts = { topic, dlqTopic, records: cfg.topicRecords, rolloverMs: cfg.throughputRolloverMs, timeoutMs: cfg.writerTimeoutMs };
     results.writer = await stage('embedded writer', () => measureEmbeddedWriter(s, { ...writerOpts, ...(profileDir ? { cpuProfileDir: profileDir } : {}) }));
     if (profileDir) results.writerProfile = summariseLargestProfile(profileDir);
-    if (process.env.BENCH_PROTOTYPES) {
-      results.writerPrototype = await stage('embedded writer with bench/prototypes patches', async () => {
-        const proto = applyPrototypes();
-        try {
-          const run = await measureEmbeddedWriter(s, { ...writerOpts, root: proto.root, variant: 'writer-prototype' });
-          return { ...run, patches: proto.patches.map((p) => relative(REPO_ROOT, p)) };
-        } finally {
-          proto.cleanup();
-        }
-      });
+    proto = process.env.BENCH_PROTOTYPES ? await stage('applying bench/prototypes patches to a copy of pipeline/', async () => applyPrototypes()) : undefined;
+    const patched = proto;
+    if (patched) {
+      results.writerPrototype = await stage('embedded writer with bench/prototypes patches', async () => ({
+        ...(await measureEmbeddedWriter(s, { ...writerOpts, root: patched.root, variant: 'writer-prototype' })),
+        patches: patched.patches.map((p) => relative(REPO_ROOT, p)),
+      }));
     }
     results.flink = await stage('Flink job', () =>
       measureFlinkJob(s, { ...writerOpts, logFile: join(resultsDir, `${stamp}-flink.log`), stateDir: mkdtempSync(join(work, 'flink-state-')) }),
@@ -116,6 +115,13 @@ export async function runBench(o: RunBenchOptions): Promise<number> {
     }
 
     results.streamProcessor = (await stage('stream processor', () => measureStreamProcessor(s, { recordsPerBatchSize: cfg.streamRecords }))) ?? [];
+    if (patched) {
+      const runs = await stage('stream processor with bench/prototypes patches', () =>
+        measureStreamProcessor(s, { recordsPerBatchSize: cfg.streamRecords, batchSizes: [1_000], root: patched.root, variant: 'stream-processor-prototype', withoutJava: true }),
+      );
+      results.streamProcessorPrototype = runs?.[0];
+    }
+    progress('stream processor, batch 10,000 on a topic with the broker\'s default max.message.bytes (a refusal logged by kafkajs below is what this checks)');
     const probe = await stage('stream processor, batch 10,000 on a default-settings topic', () => probeDefaultTopic(s, 10_000));
     if (probe && !probe.ok) {
       results.notes.push(
@@ -126,6 +132,7 @@ export async function runBench(o: RunBenchOptions): Promise<number> {
   } catch (e) {
     results.errors.push({ stage: 'setup', message: (e as Error).message });
   } finally {
+    proto?.cleanup();
     await stack?.close();
     rmSync(work, { recursive: true, force: true });
     results.durationMs = Date.now() - startedAt.getTime();
@@ -136,9 +143,12 @@ export async function runBench(o: RunBenchOptions): Promise<number> {
   const plotFile = join(resultsDir, `${stamp}.svg`);
   summary.results_file = relative(REPO_ROOT, resultsFile);
   summary.plot_file = relative(REPO_ROOT, plotFile);
-  writeFileSync(resultsFile, `${JSON.stringify({ summary, results }, null, 2)}\n`);
-  writeFileSync(plotFile, throughputSvg(throughputBars(summary, results), `chargeback-cdc bench (${mode}, ${results.startedAt.slice(0, 16)}Z, ${results.machine.cpus} cores)`));
-  process.stdout.write = stdoutWrite;
+  try {
+    writeFileSync(resultsFile, `${JSON.stringify({ summary, results }, null, 2)}\n`);
+    writeFileSync(plotFile, throughputSvg(throughputBars(summary, results), `chargeback-cdc bench (${mode}, ${results.startedAt.slice(0, 16)}Z, ${results.machine.cpus} cores)`));
+  } finally {
+    process.stdout.write = stdoutWrite;
+  }
   process.stdout.write(`${formatReport(summary, results)}\n\nresults: ${summary.results_file}\nplot:    ${summary.plot_file}\n`);
   if (o.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
   return results.errors.length ? 1 : 0;

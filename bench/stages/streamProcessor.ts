@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { ensureFlinkJarBuilt, flinkJarPath } from '../../pipeline/flink-job/index.ts';
@@ -28,16 +28,31 @@ export const MSK_SERVERLESS_MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
  * batch in one produce call, and 10 000 records (~3 300 per partition, ~1.9 MB) exceed the 1 MiB
  * that a broker with default settings (our local stack's) accepts — `probeDefaultTopic` checks that.
  */
-export async function measureStreamProcessor(stack: BenchStack, o: { recordsPerBatchSize: (batchSize: number) => number }): Promise<StreamProcessorRun[]> {
-  const topic = await stack.createTopic('stream-processor', [{ name: 'max.message.bytes', value: String(MSK_SERVERLESS_MAX_MESSAGE_BYTES) }]);
-  const dlqQueueUrl = await stack.createQueue('stream-dlq');
+export async function measureStreamProcessor(
+  stack: BenchStack,
+  o: {
+    recordsPerBatchSize: (batchSize: number) => number;
+    batchSizes?: readonly number[];
+    /** Another checkout of pipeline/ (a prototype, see bench/prototypes); default this repo. */
+    root?: string;
+    variant?: string;
+    /** Skip the Java-client reference (it does not depend on the handler). */
+    withoutJava?: boolean;
+  },
+): Promise<StreamProcessorRun[]> {
+  const { createPorts, processStreamBatch } = o.root
+    ? ((await import(pathToFileURL(join(o.root, 'pipeline', 'stream-processor', 'index.ts')).href)) as typeof import('../../pipeline/stream-processor/index.ts'))
+    : await import('../../pipeline/stream-processor/index.ts');
+  const sizes = o.batchSizes ?? STREAM_BATCH_SIZES;
+  const topic = await stack.createTopic(o.variant ?? 'stream-processor', [{ name: 'max.message.bytes', value: String(MSK_SERVERLESS_MAX_MESSAGE_BYTES) }]);
+  const dlqQueueUrl = await stack.createQueue(`${o.variant ?? 'stream'}-dlq`);
   const ports = createPorts({ ...process.env, KAFKA_TOPIC: topic, DLQ_QUEUE_URL: dlqQueueUrl });
-  const workload: Workload = { total: Math.max(...STREAM_BATCH_SIZES.map(o.recordsPerBatchSize)), runId: `${stack.runId}sp` };
+  const workload: Workload = { total: Math.max(...sizes.map(o.recordsPerBatchSize)), runId: `${stack.runId}sp` };
   const runs: StreamProcessorRun[] = [];
   try {
     // Connect and warm the JIT on a small batch first (a Lambda's first invocation is a cold start; we measure warm ones).
     await processStreamBatch(events(workload, 0, 500, 500)[0]!, ports);
-    for (const batchSize of STREAM_BATCH_SIZES) {
+    for (const batchSize of sizes) {
       const records = o.recordsPerBatchSize(batchSize);
       const batches = events(workload, 0, records, batchSize);
       const noKafka: StreamProcessorPorts = { ...ports, publish: async () => undefined };
@@ -51,10 +66,12 @@ export async function measureStreamProcessor(stack: BenchStack, o: { recordsPerB
       const kafkaMs = await timed(async () => {
         for (const m of messages) await ports.publish(m);
       });
-      const javaRecordsPerS = await javaProducerCeiling(stack, topic, batchSize, messages.flat()).catch((e: Error) => {
-        progress(`  Java producer reference not measured: ${e.message}`);
-        return undefined;
-      });
+      const javaRecordsPerS = o.withoutJava
+        ? undefined
+        : await javaProducerCeiling(stack, topic, batchSize, messages.flat()).catch((e: Error) => {
+            progress(`  Java producer reference not measured: ${e.message}`);
+            return undefined;
+          });
       runs.push({
         batchSize,
         batches: batches.length,
@@ -79,12 +96,13 @@ export async function measureStreamProcessor(stack: BenchStack, o: { recordsPerB
 /** Whether one batch of `batchSize` records publishes on a topic with the broker's default settings (like `chargebacks` locally). */
 export async function probeDefaultTopic(stack: BenchStack, batchSize: number): Promise<{ ok: boolean; error?: string }> {
   const topic = await stack.createTopic(`stream-processor-default-${batchSize}`);
-  const ports = createPorts({ ...process.env, KAFKA_TOPIC: topic, DLQ_QUEUE_URL: 'http://unused.invalid/' });
+  const ports = { ...createPorts({ ...process.env, KAFKA_TOPIC: topic, DLQ_QUEUE_URL: 'http://unused.invalid/' }), log: undefined };
   try {
     const [e] = events({ total: batchSize, runId: `${stack.runId}probe` }, 0, batchSize, batchSize);
     const outcome = await processStreamBatch(e!, ports).catch((err: Error) => err);
     if (outcome instanceof Error) {
-      const cause = (outcome as Error & { errors?: Error[] }).errors?.[0]?.message ?? outcome.message;
+      // Powertools' FullBatchFailureError carries each record's error; they are all the same publish failure.
+      const cause = (outcome as Error & { recordErrors?: Error[] }).recordErrors?.[0]?.message ?? outcome.message;
       return { ok: false, error: cause };
     }
     return outcome.published === batchSize ? { ok: true } : { ok: false, error: `${outcome.failed} of ${batchSize} records failed` };

@@ -15,6 +15,13 @@ export interface TopicInfo {
   partitions: number;
 }
 
+/**
+ * MSK Serverless allows messages up to 8 MiB; the broker default is 1 MiB. A stream batch of
+ * 10,000 records (the event source mapping's maximum) is one produce call of about 2 MB, so the
+ * local topics take what MSK takes.
+ */
+export const TOPIC_MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
+
 /** The change topic and its dead-letter topic, both with the pipeline's partition count. */
 export function topicSpecs(cfg: StackConfig): TopicSpec[] {
   return [cfg.names.topic, cfg.names.dlqTopic].map((name) => ({
@@ -32,7 +39,7 @@ export function topicSpecs(cfg: StackConfig): TopicSpec[] {
 export async function ensureTopics(admin: Admin, specs: TopicSpec[]): Promise<TopicInfo[]> {
   await admin.createTopics({
     waitForLeaders: true,
-    topics: specs.map((s) => ({ topic: s.name, numPartitions: s.partitions, replicationFactor: s.replicationFactor })),
+    topics: specs.map(createSpec),
   });
   const infos = await describeTopics(admin, specs);
   for (const spec of specs) {
@@ -66,4 +73,13 @@ export async function recreateTopics(admin: Admin, specs: TopicSpec[]): Promise<
 async function describeTopics(admin: Admin, specs: TopicSpec[]): Promise<TopicInfo[]> {
   const { topics } = await admin.fetchTopicMetadata({ topics: specs.map((s) => s.name) });
   return specs.map((s) => ({ name: s.name, partitions: topics.find((t) => t.name === s.name)?.partitions.length ?? 0 }));
+}
+
+function createSpec(s: TopicSpec) {
+  return {
+    topic: s.name,
+    numPartitions: s.partitions,
+    replicationFactor: s.replicationFactor,
+    configEntries: [{ name: 'max.message.bytes', value: String(TOPIC_MAX_MESSAGE_BYTES) }],
+  };
 }

@@ -14,10 +14,17 @@ const DECIMAL = /^(0|[1-9][0-9]*)(\.([0-9]+))?$/;
 
 /** ISO 4217 minor unit (number of decimals) of a currency, or undefined for an unknown code. */
 export function minorUnitOf(currency: string): number | undefined {
+  // currency-codes looks codes up by a linear scan; every record asks twice, so remember the answers.
+  const known = MINOR_UNITS.get(currency);
+  if (known !== undefined || MINOR_UNITS.has(currency)) return known;
   if (!/^[A-Z]{3}$/.test(currency)) return undefined;
   const entry = cc.code(currency);
+  MINOR_UNITS.set(currency, entry ? entry.digits : undefined);
   return entry ? entry.digits : undefined;
 }
+
+/** Valid-looking codes only (three capitals), so the cache holds at most the 17 576 possible ones. */
+const MINOR_UNITS = new Map<string, number | undefined>();
 
 /** Every problem with an amount for a given currency (empty when valid). */
 export function amountProblems(amount: string, currency: string | undefined): string[] {

@@ -1,0 +1,91 @@
+import { minDefined, ratio, STREAM_BATCH_SIZES, engineIdentical, type BenchResults, type BenchSummary, type TargetOutcome } from './summary.ts';
+
+/** The human report of a run (stdout, and docs/benchmarks.md with `markdown`). */
+
+/** Thousands separators for the human table. */
+export function fmt(v: number | null | undefined, digits = 0): string {
+  if (v === null || v === undefined) return '—';
+  return v.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+}
+
+/** Fixed-width table with a header rule, for stderr/stdout and docs (also valid Markdown when `markdown`). */
+export function formatTable(header: string[], rows: string[][], markdown = false): string {
+  if (markdown) {
+    const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
+    return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+  }
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  return [line(header), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+const mark = (t: TargetOutcome): string => (t.met === null ? '(n/a)' : t.met ? 'met' : 'MISSED');
+
+/** The human report: stages side by side with their ceilings, the ratios, the targets, the engines. */
+export function formatReport(s: BenchSummary, r: BenchResults, markdown = false): string {
+  const sp = (b: number) => s.stream_processor_records_per_s[String(b)] ?? null;
+  const stageRows: string[][] = [
+    ['Kafka consume ceiling (kafkajs, no processing)', fmt(s.consume_ceiling_records_per_s), ''],
+    [`Parquet encode ceiling (${r.encodeCeiling?.engine ?? '?'})`, fmt(s.encode_ceiling_records_per_s), ''],
+    ['embedded writer: Kafka → committed Parquet in S3', fmt(s.writer_records_per_s), `${fmt(s.writer_vs_ceiling, 2)} × ceiling`],
+    ['Flink job (MiniCluster): Kafka → committed Parquet in S3', fmt(s.flink_records_per_s), `writer = ${fmt(s.writer_vs_flink, 2)} × Flink`],
+    ...(r.writerPrototype
+      ? [['embedded writer + bench/prototypes patches', fmt(r.writerPrototype.recordsPerS), `${fmt(ratio(r.writerPrototype.recordsPerS, minDefined(s.consume_ceiling_records_per_s ?? undefined, s.encode_ceiling_records_per_s ?? undefined)), 2)} × ceiling, ${fmt(ratio(r.writerPrototype.recordsPerS, s.flink_records_per_s), 2)} × Flink`]]
+      : []),
+    ...STREAM_BATCH_SIZES.map((b) => {
+      const run = r.streamProcessor.find((x) => x.batchSize === b);
+      const note = run ? `handler alone ${fmt(run.withoutKafkaRecordsPerS)}, kafkajs producer alone ${fmt(run.kafkaOnlyRecordsPerS)}, Java producer ${fmt(run.javaProducerRecordsPerS)}` : '';
+      return [`stream processor, batch ${fmt(b)} (handler → Kafka, acks=all)`, fmt(sp(b)), note];
+    }),
+    ...(r.streamProcessorPrototype
+      ? [[
+          'stream processor, batch 1,000 + bench/prototypes patches',
+          fmt(r.streamProcessorPrototype.recordsPerS),
+          `handler alone ${fmt(r.streamProcessorPrototype.withoutKafkaRecordsPerS)}, kafkajs producer alone ${fmt(r.streamProcessorPrototype.kafkaOnlyRecordsPerS)}`,
+        ]]
+      : []),
+  ];
+  const parts = [
+    formatTable(['stage', 'records/s', 'compared'], stageRows, markdown),
+    '',
+    formatTable(
+      ['end to end (DynamoDB write → row visible in S3)', 'value'],
+      [
+        ['rollover', `${fmt(s.rollover_ms)} ms`],
+        ['p50 / p95 / p99', `${fmt(s.e2e_p50_ms)} / ${fmt(s.e2e_p95_ms)} / ${fmt(s.e2e_p99_ms)} ms`],
+        ['samples (lost)', `${fmt(s.e2e_samples)} (${fmt(r.e2e?.lost)})`],
+        [`writer peak RSS, ${fmt(s.topic_records)}-record backlog`, `${fmt(s.writer_peak_rss_mb)} MiB (Flink job's JVM: ${fmt(s.flink_peak_rss_mb)} MiB)`],
+      ],
+      markdown,
+    ),
+    '',
+    formatTable(
+      ['Parquet engine', 'rows/s', 'bytes/row', 'peak extra MiB', 'pyarrow identical', 'Flink reader identical'],
+      r.engines.map((e) => [
+        `${e.engine}@${e.version}${e.engine === s.parquet_engine_default ? ' (default)' : ''}`,
+        e.error ? 'failed' : fmt(e.rowsPerS),
+        fmt(e.bytesPerRow, 1),
+        fmt(e.peakExtraMb),
+        yesNo(engineIdentical(e)),
+        yesNo(e.flinkReaderRowsIdentical),
+      ]),
+      markdown,
+    ),
+    '',
+    formatTable(
+      ['target', 'value', 'wanted', 'outcome'],
+      Object.entries(s.targets).map(([k, t]) => [k, fmt(t.value, k.includes('_vs_') ? 2 : 0), t.target, mark(t)]),
+      markdown,
+    ),
+  ];
+  if (r.writerProfile?.length) {
+    parts.push('', formatTable(['writer CPU profile (BENCH_PROFILE)', 'self %', 'incl. %'], r.writerProfile.map((l) => [l.fn, fmt(l.selfPct, 1), fmt(l.totalPct, 1)]), markdown));
+  }
+  if (r.notes.length) parts.push('', ...r.notes.map((n) => `note: ${n}`));
+  if (s.errors.length) parts.push('', ...s.errors.map((e) => `not measured: ${e.stage}: ${e.message}`));
+  return parts.join('\n');
+}
+
+function yesNo(v: boolean | null | undefined): string {
+  return v === null || v === undefined ? '—' : v ? 'yes' : 'no';
+}
