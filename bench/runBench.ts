@@ -125,7 +125,7 @@ export async function runBench(o: RunBenchOptions): Promise<number> {
     const probe = await stage('stream processor, batch 10,000 on a default-settings topic', () => probeDefaultTopic(s, 10_000));
     if (probe && !probe.ok) {
       results.notes.push(
-        `a batch of 10,000 cannot be published to a topic with the broker's default max.message.bytes (1 MiB, as the local \`chargebacks\` topic has): ${probe.error}; batch 10,000 was measured on a topic allowing 8 MiB like MSK Serverless`,
+        `a batch of 10,000 cannot be published to a topic with the broker's default max.message.bytes (1 MiB; the local stack creates its topics with 8 MiB like MSK Serverless): ${probe.error}; batch 10,000 was measured on a topic allowing 8 MiB like MSK Serverless`,
       );
     }
     results.e2e = await stage('end to end (DynamoDB write → row visible in S3)', () => measureEndToEnd(s, cfg.e2e));
