@@ -1,8 +1,10 @@
-"""Dump Parquet files with pyarrow, an independent reader, as JSON for the writer contract test.
+"""Dump Parquet files with pyarrow, an independent reader, as JSON: for the writer contract test
+and the benchmark's engine comparison.
 
-Usage: parquet_dump.py FILE...   (prints {"files": [{"path", "schema", "rows"}]})
+Usage: parquet_dump.py FILE...   (prints {"files": [{"path", "schema", "rows", "codecs", "created_by"} | {"path", "error"}]})
 Schema entries carry the physical type, logical type, converted type and nullability of every
-column; rows carry decimals as exact strings and timestamps as ISO-8601 UTC with milliseconds.
+column; rows carry decimals as exact strings, timestamps as ISO-8601 UTC with milliseconds and raw
+bytes as "0x<hex>". A file pyarrow cannot read is reported for that file, not for the whole dump.
 """
 import datetime
 import decimal
@@ -33,18 +35,27 @@ def plain(value):
         if value.tzinfo is not None:
             value = value.astimezone(datetime.timezone.utc).replace(tzinfo=None)
         return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+    if isinstance(value, (bytes, bytearray)):
+        return "0x" + bytes(value).hex()
     return value
+
+
+def describe(path):
+    pf = pq.ParquetFile(path)
+    rows = [{k: plain(v) for k, v in row.items()} for row in pf.read().to_pylist()]
+    codecs = sorted({pf.metadata.row_group(g).column(c).compression
+                     for g in range(pf.metadata.num_row_groups)
+                     for c in range(pf.metadata.num_columns)})
+    return {"path": path, "schema": column_schema(pf), "rows": rows, "codecs": codecs, "created_by": pf.metadata.created_by}
 
 
 def main(paths):
     files = []
     for path in paths:
-        pf = pq.ParquetFile(path)
-        rows = [{k: plain(v) for k, v in row.items()} for row in pf.read().to_pylist()]
-        codecs = sorted({pf.metadata.row_group(g).column(c).compression
-                         for g in range(pf.metadata.num_row_groups)
-                         for c in range(pf.metadata.num_columns)})
-        files.append({"path": path, "schema": column_schema(pf), "rows": rows, "codecs": codecs})
+        try:
+            files.append(describe(path))
+        except Exception as e:  # reported per file: one bad file must not hide the others
+            files.append({"path": path, "error": f"{type(e).__name__}: {e}"})
     json.dump({"files": files}, sys.stdout)
 
 

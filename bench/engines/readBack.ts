@@ -29,7 +29,7 @@ export interface SchemaColumn {
 
 export async function readWithPyarrow(files: string[]): Promise<Map<string, ReadOutcome>> {
   const python = await ensurePyarrow();
-  const { stdout } = await run(python, [`${HERE}pyarrow_dump.py`, ...files], { maxBuffer: 1024 * 1024 * 1024 });
+  const { stdout } = await run(python, [`${HERE}../../scripts/parquet_dump.py`, ...files], { maxBuffer: 1024 * 1024 * 1024 });
   return byPath((JSON.parse(stdout) as { files: Array<{ path: string } & ReadOutcome> }).files);
 }
 
