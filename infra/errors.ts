@@ -2,13 +2,10 @@
  * Errors of infra/, one hierarchy with a stable `code` (as in pipeline/*\/errors.ts). None is
  * retryable: each names what to fix (a config value, a missing build, a failed check).
  */
-export class InfraError extends Error {
-  static readonly code: string = 'INFRA';
-  readonly canRetry: boolean = false;
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-  }
+import { CdcError } from '../pipeline/errors/index.ts';
+
+export class InfraError extends CdcError {
+  static override readonly code: string = 'INFRA';
 }
 
 /** The infra config is invalid; the message lists every problem with its path. */

@@ -2,16 +2,10 @@
  * Local-stack errors. Each has a stable `code` (static and on the instance, so callers can switch
  * on it without parsing messages), a `canRetry` flag, and a one-line message that says what to do.
  */
-export class LocalStackError extends Error {
-  static readonly code: string = 'LOCALSTACK';
-  readonly canRetry: boolean = false;
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-  }
-  get code(): string {
-    return (this.constructor as typeof LocalStackError).code;
-  }
+import { CdcError } from '../pipeline/errors/index.ts';
+
+export class LocalStackError extends CdcError {
+  static override readonly code: string = 'LOCALSTACK';
 }
 
 /** LOCAL_STACK, CHARGEBACK_CDC_HOME, KAFKA_BROKERS… did not validate; lists every problem at once. */

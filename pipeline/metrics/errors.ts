@@ -3,16 +3,10 @@
  * kind or dimensions, is a programming error: it fails loudly where it is recorded, so a typo can
  * never become a metric nobody charts or alarms on.
  */
-export class MetricsError extends Error {
-  static readonly code: string = 'CDC_METRICS';
-  readonly canRetry = false;
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = new.target.name;
-  }
-  get code(): string {
-    return (this.constructor as typeof MetricsError).code;
-  }
+import { CdcError } from '../errors/index.ts';
+
+export class MetricsError extends CdcError {
+  static override readonly code: string = 'CDC_METRICS';
 }
 
 export class UnknownMetricError extends MetricsError {

@@ -1,11 +1,9 @@
 /** Stream-processor errors; `canRetry` tells the batch logic whether a retry can ever help. */
-export class StreamProcessorError extends Error {
-  static readonly code: string = 'STREAM_PROCESSOR';
-  readonly canRetry: boolean = true;
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-  }
+import { CdcError } from '../errors/index.ts';
+
+export class StreamProcessorError extends CdcError {
+  static override readonly code: string = 'STREAM_PROCESSOR';
+  override readonly canRetry: boolean = true;
 }
 
 /** Kafka did not acknowledge the batch: the records stay failures so the event source retries them. */

@@ -1,0 +1,1 @@
+export { CdcError } from './CdcError.ts';
