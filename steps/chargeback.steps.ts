@@ -15,10 +15,15 @@ async function call(world: ChargebackWorld, method: string, path: string, body?:
   world.response = { status: res.status, body: text ? JSON.parse(text) : {}, sentAt };
 }
 
-async function fileChargeback(world: ChargebackWorld, amount: string, currency: string, reason: string): Promise<void> {
+/** POSTs a chargeback for this scenario's merchant; remembers it when the API accepted it. */
+async function postChargeback(world: ChargebackWorld, amount: string, currency: string, reason: string): Promise<void> {
   await call(world, 'POST', '/chargebacks', { merchant_id: `merch_${world.marker.slice(9, 17)}`, amount, currency, reason });
+  if (world.response!.status === 201) world.chargeback = world.response!.body as unknown as Chargeback;
+}
+
+async function fileChargeback(world: ChargebackWorld, amount: string, currency: string, reason: string): Promise<void> {
+  await postChargeback(world, amount, currency, reason);
   assert.equal(world.response!.status, 201, `POST /chargebacks answered ${world.response!.status}: ${JSON.stringify(world.response!.body)}`);
-  world.chargeback = world.response!.body as unknown as Chargeback;
 }
 
 const forChargeback = (id: string, type?: string) => (r: ChangeRecord) => r.chargeback_id === id && (!type || r.event_type === type);
@@ -40,8 +45,7 @@ Given('the pipeline is running on the local stack', function (this: ChargebackWo
 });
 
 When('a merchant files a chargeback of {string} {string} for {string}', async function (this: ChargebackWorld, amount: string, currency: string, reason: string) {
-  await call(this, 'POST', '/chargebacks', { merchant_id: `merch_${this.marker.slice(9, 17)}`, amount, currency, reason });
-  if (this.response!.status === 201) this.chargeback = this.response!.body as unknown as Chargeback;
+  await postChargeback(this, amount, currency, reason);
 });
 
 Given('a merchant has filed a chargeback of {string} {string} for {string}', async function (this: ChargebackWorld, amount: string, currency: string, reason: string) {
