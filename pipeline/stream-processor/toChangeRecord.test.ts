@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { toChangeRecord } from './toChangeRecord.ts';
-import { canonicalAmount, fromParquetRow, toParquetRow } from '../schema/index.ts';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { canonicalAmount, fromParquetRow, isoFromMillis, millisFromEpochSeconds, SCHEMA_VERSION, toParquetRow, validateChangeRecord } from '../schema/index.ts';
 import { chargebackArb } from '../../fixtures/arbitraries.ts';
 import { sampleChargeback, streamRecord } from '../../fixtures/streamEvents.ts';
 
@@ -57,4 +58,66 @@ test('a poison image reports every bad field; a missing image names the stream v
   const noImage = toChangeRecord({ ...streamRecord({ eventName: 'INSERT', newImage: sampleChargeback }), dynamodb: { SequenceNumber: '1', ApproximateCreationDateTime: 1 } });
   assert.ok(!noImage.ok);
   assert.match(noImage.errors[0]!.problem, /NEW_AND_OLD_IMAGES/);
+});
+
+/** The conversion as first written: unmarshall the whole image, then unwrap top-level numbers. */
+function referenceImage(image: Record<string, unknown>): Record<string, unknown> | Error {
+  try {
+    const plain = unmarshall(image as never, { wrapNumbers: true }) as Record<string, unknown>;
+    for (const [k, v] of Object.entries(plain)) {
+      if (v && typeof v === 'object' && typeof (v as { value?: unknown }).value === 'string' && Object.keys(v).length === 1) plain[k] = (v as { value: string }).value;
+    }
+    return plain;
+  } catch (e) {
+    return e as Error;
+  }
+}
+
+const oddAttribute = fc.oneof(
+  fc.string().map((S) => ({ S })),
+  fc.oneof(fc.constant('1.5'), fc.constant('-0.0001'), fc.constant('12'), fc.constant('1e3')).map((N) => ({ N })),
+  fc.constant({ NULL: true }),
+  fc.boolean().map((BOOL) => ({ BOOL })),
+  fc.constant({ L: [{ S: 'x' }] }),
+  fc.constant({ M: { a: { N: '1' } } }),
+  fc.constant({ SS: ['a', 'b'] }),
+);
+
+test('property: reading only the used attributes gives the same change record, or the same field errors, as unmarshalling whole images', () => {
+  const fields = ['chargeback_id', 'merchant_id', 'amount', 'currency', 'reason', 'status', 'created_at', 'updated_at'] as const;
+  fc.assert(
+    fc.property(
+      chargebackArb,
+      fc.dictionary(fc.constantFrom(...fields), oddAttribute, { maxKeys: 3 }),
+      fc.constantFrom(...fields),
+      fc.constantFrom('INSERT' as const, 'MODIFY' as const),
+      (cb, overrides, dropped, eventName) => {
+        const record = streamRecord({ eventName, newImage: cb, oldImage: { ...cb, status: 'RECEIVED' } });
+        const image: Record<string, unknown> = { ...(record.dynamodb!.NewImage as Record<string, unknown>), ...overrides, extra: { N: '7' } };
+        if (!(dropped in overrides)) delete image[dropped];
+        record.dynamodb!.NewImage = image as never;
+        const reference = referenceImage(image);
+        fc.pre(!(reference instanceof Error));
+        const expected = {
+          schema_version: SCHEMA_VERSION,
+          event_id: record.eventID,
+          event_type: eventName,
+          sequence_number: record.dynamodb!.SequenceNumber,
+          event_time: isoFromMillis(millisFromEpochSeconds(record.dynamodb!.ApproximateCreationDateTime!)),
+          ...Object.fromEntries(fields.map((f) => [f, reference[f]])),
+          previous_status: eventName === 'INSERT' ? null : 'RECEIVED',
+        };
+        assert.deepEqual(toChangeRecord(record), validateChangeRecord(expected));
+      },
+    ),
+    { numRuns: 400 },
+  );
+});
+
+test('an attribute value unmarshall refuses is a field error of that record, not a failed batch', () => {
+  const record = streamRecord({ eventName: 'INSERT', newImage: sampleChargeback });
+  record.dynamodb!.NewImage = { ...record.dynamodb!.NewImage, amount: {} as never };
+  const r = toChangeRecord(record);
+  assert.ok(!r.ok);
+  assert.deepEqual(r.errors.map((e) => e.field), ['amount']);
 });

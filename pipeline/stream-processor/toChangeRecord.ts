@@ -14,8 +14,7 @@ import {
 /**
  * DynamoDB stream record (Lambda event shape) → change record. Pure: no I/O, so property tests
  * can hammer it. INSERT and MODIFY carry the new image, REMOVE the old one; `previous_status`
- * is the old image's status. Numbers are unmarshalled with wrapNumbers so the amount keeps its
- * exact decimal text. A record that cannot become a valid change record returns every problem.
+ * is the old image's status. Numbers keep their exact decimal text (N is read as text). A record that cannot become a valid change record returns every problem.
  */
 export function toChangeRecord(record: DynamoDBRecord): Validated<ChangeRecord> {
   const errors: FieldError[] = [];
@@ -29,34 +28,48 @@ export function toChangeRecord(record: DynamoDBRecord): Validated<ChangeRecord> 
   if (!image) errors.push({ field: `dynamodb.${imageName}`, problem: `is missing; the stream must use NEW_AND_OLD_IMAGES` });
   if (errors.length) return { ok: false, errors };
 
-  const current = plainImage(image as Record<string, AttributeValue>);
-  const old = ddb!.OldImage ? plainImage(ddb!.OldImage as Record<string, AttributeValue>) : undefined;
+  const current = image as Record<string, AttributeValue>;
+  const old = ddb!.OldImage as Record<string, AttributeValue> | undefined;
   const candidate = {
     schema_version: SCHEMA_VERSION,
     event_id: record.eventID,
     event_type: record.eventName,
     sequence_number: ddb!.SequenceNumber,
     event_time: isoFromMillis(millisFromEpochSeconds(ddb!.ApproximateCreationDateTime!)),
-    chargeback_id: current.chargeback_id,
-    merchant_id: current.merchant_id,
-    amount: current.amount,
-    currency: current.currency,
-    reason: current.reason,
-    status: current.status,
-    previous_status: record.eventName === 'INSERT' ? null : (old?.status ?? null),
-    created_at: current.created_at,
-    updated_at: current.updated_at,
+    chargeback_id: plainValue(current, 'chargeback_id'),
+    merchant_id: plainValue(current, 'merchant_id'),
+    amount: plainValue(current, 'amount'),
+    currency: plainValue(current, 'currency'),
+    reason: plainValue(current, 'reason'),
+    status: plainValue(current, 'status'),
+    previous_status: record.eventName === 'INSERT' ? null : ((old && plainValue(old, 'status')) ?? null),
+    created_at: plainValue(current, 'created_at'),
+    updated_at: plainValue(current, 'updated_at'),
   };
   return validateChangeRecord(candidate);
 }
 
-/** Unmarshalls an image keeping numbers as their exact decimal text. */
-function plainImage(image: Record<string, AttributeValue>): Record<string, unknown> {
-  const plain = unmarshall(image, { wrapNumbers: true }) as Record<string, unknown>;
-  for (const [k, v] of Object.entries(plain)) {
-    if (v && typeof v === 'object' && 'value' in v && typeof (v as { value: unknown }).value === 'string' && Object.keys(v).length === 1) {
-      plain[k] = (v as { value: string }).value;
-    }
+/**
+ * One attribute of an image as a plain value. S and N are read directly (N keeps its exact
+ * decimal text); only the fields the change record uses are touched, since unmarshalling whole
+ * images was the handler's largest cost. Any other type goes through unmarshall (wrapNumbers),
+ * and an attribute even that refuses is returned as it is: validation then names the field, so
+ * one malformed image is dead-lettered instead of failing the whole batch.
+ */
+function plainValue(image: Record<string, AttributeValue>, name: string): unknown {
+  const av = image[name];
+  if (av === undefined) return undefined;
+  if (typeof av.S === 'string') return av.S;
+  if (typeof av.N === 'string') return av.N;
+  try {
+    const value = unmarshall({ [name]: av }, { wrapNumbers: true })[name] as unknown;
+    return isWrappedNumber(value) ? value.value : value;
+  } catch {
+    return av;
   }
-  return plain;
+}
+
+/** util-dynamodb's NumberValue (a named import of the class does not resolve from its CJS build under ESM). */
+function isWrappedNumber(v: unknown): v is { value: string } {
+  return !!v && typeof v === 'object' && typeof (v as { value?: unknown }).value === 'string' && Object.keys(v).length === 1;
 }
