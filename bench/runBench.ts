@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, wr
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, relative } from 'node:path';
 import { BenchStack } from './BenchStack.ts';
+import { BenchStage } from './BenchStage.ts';
 import { benchConfig } from './BenchConfig.ts';
 import { REPO_ROOT } from './childProcess.ts';
 import { compareEngines } from './engines/compareEngines.ts';
@@ -22,6 +23,8 @@ import { BenchMode, buildSummary, type BenchResults } from './summary.ts';
 export interface RunBenchOptions {
   quick: boolean;
   json: boolean;
+  /** Run only these stages (ratios whose other side was not measured are left out of the summary). */
+  only?: readonly BenchStage[];
 }
 
 /**
@@ -64,6 +67,7 @@ export async function runBench(o: RunBenchOptions): Promise<number> {
     errors: [],
     git: gitInfo(),
   };
+  const wanted = (s: BenchStage) => !o.only || o.only.includes(s);
   const stage = async <T>(name: string, fn: () => Promise<T>): Promise<T | undefined> => {
     try {
       return await phase(name, fn);
@@ -83,15 +87,16 @@ export async function runBench(o: RunBenchOptions): Promise<number> {
     const topic = await s.createTopic('changes');
     const dlqTopic = await s.createTopic('changes-dlq');
     const workload = { total: cfg.topicRecords, runId: s.runId };
-    const loaded = await phase(`pre-loading ${cfg.topicRecords.toLocaleString('en-US')} change records`, () => preloadTopic(s.kafka, topic, workload));
-    progress(`  ${Math.round(loaded.bytes / 2 ** 20)} MiB in ${(loaded.ms / 1000).toFixed(1)} s`);
+    const needsTopic = wanted(BenchStage.CONSUME) || wanted(BenchStage.WRITER) || wanted(BenchStage.FLINK);
+    const loaded = !needsTopic ? undefined : await phase(`pre-loading ${cfg.topicRecords.toLocaleString('en-US')} change records`, () => preloadTopic(s.kafka, topic, workload));
+    if (loaded) progress(`  ${Math.round(loaded.bytes / 2 ** 20)} MiB in ${(loaded.ms / 1000).toFixed(1)} s`);
 
-    results.consumeCeiling = await stage('Kafka consume ceiling', () => measureConsumeCeiling(s, topic, cfg.topicRecords, cfg.writerTimeoutMs));
+    if (wanted(BenchStage.CONSUME)) results.consumeCeiling = await stage('Kafka consume ceiling', () => measureConsumeCeiling(s, topic, cfg.topicRecords, cfg.writerTimeoutMs));
     const profileDir = process.env.BENCH_PROFILE ? join(resultsDir, `${stamp}-writer-profile`) : undefined;
     const writerOpts = { topic, dlqTopic, records: cfg.topicRecords, rolloverMs: cfg.throughputRolloverMs, timeoutMs: cfg.writerTimeoutMs };
-    results.writer = await stage('embedded writer', () => measureEmbeddedWriter(s, { ...writerOpts, ...(profileDir ? { cpuProfileDir: profileDir } : {}) }));
+    if (wanted(BenchStage.WRITER)) results.writer = await stage('embedded writer', () => measureEmbeddedWriter(s, { ...writerOpts, ...(profileDir ? { cpuProfileDir: profileDir } : {}) }));
     if (profileDir) results.writerProfile = summariseLargestProfile(profileDir);
-    proto = process.env.BENCH_PROTOTYPES ? await stage('applying bench/prototypes patches to a copy of pipeline/', async () => applyPrototypes()) : undefined;
+    proto = process.env.BENCH_PROTOTYPES && wanted(BenchStage.WRITER) ? await stage('applying bench/prototypes patches to a copy of pipeline/', async () => applyPrototypes()) : undefined;
     const patched = proto;
     if (patched) {
       results.writerPrototype = await stage('embedded writer with bench/prototypes patches', async () => ({
@@ -99,11 +104,11 @@ export async function runBench(o: RunBenchOptions): Promise<number> {
         patches: patched.patches.map((p) => relative(REPO_ROOT, p)),
       }));
     }
-    results.flink = await stage('Flink job', () =>
+    if (wanted(BenchStage.FLINK)) results.flink = await stage('Flink job', () =>
       measureFlinkJob(s, { ...writerOpts, logFile: join(resultsDir, `${stamp}-flink.log`), stateDir: mkdtempSync(join(work, 'flink-state-')) }),
     );
 
-    const engines = await stage('Parquet engines', () => compareEngines({ rows: cfg.topicRecords, runId: s.runId, dir: join(work, 'engines') }));
+    const engines = !wanted(BenchStage.ENGINES) ? undefined : await stage('Parquet engines', () => compareEngines({ rows: cfg.topicRecords, runId: s.runId, dir: join(work, 'engines') }));
     if (engines) {
       results.engines = engines.runs;
       results.chosenEngine = engines.chosen;
@@ -114,21 +119,23 @@ export async function runBench(o: RunBenchOptions): Promise<number> {
       if (def?.rowsPerS) results.encodeCeiling = { records: def.rows, ms: (def.rows * 1000) / def.rowsPerS, recordsPerS: def.rowsPerS, engine: `${def.engine}@${def.version}` };
     }
 
-    results.streamProcessor = (await stage('stream processor', () => measureStreamProcessor(s, { recordsPerBatchSize: cfg.streamRecords }))) ?? [];
-    if (patched) {
-      const runs = await stage('stream processor with bench/prototypes patches', () =>
-        measureStreamProcessor(s, { recordsPerBatchSize: cfg.streamRecords, batchSizes: [1_000], root: patched.root, variant: 'stream-processor-prototype', withoutJava: true }),
-      );
-      results.streamProcessorPrototype = runs?.[0];
+    if (wanted(BenchStage.STREAM)) {
+      results.streamProcessor = (await stage('stream processor', () => measureStreamProcessor(s, { recordsPerBatchSize: cfg.streamRecords }))) ?? [];
+      if (patched) {
+        const runs = await stage('stream processor with bench/prototypes patches', () =>
+          measureStreamProcessor(s, { recordsPerBatchSize: cfg.streamRecords, batchSizes: [1_000], root: patched.root, variant: 'stream-processor-prototype', withoutJava: true }),
+        );
+        results.streamProcessorPrototype = runs?.[0];
+      }
+      progress('stream processor, batch 10,000 on a topic with the broker\'s default max.message.bytes (a refusal logged by kafkajs below is what this checks)');
+      const probe = await stage('stream processor, batch 10,000 on a default-settings topic', () => probeDefaultTopic(s, 10_000));
+      if (probe && !probe.ok) {
+        results.notes.push(
+          `a batch of 10,000 cannot be published to a topic with the broker's default max.message.bytes (1 MiB; the local stack creates its topics with 8 MiB like MSK Serverless): ${probe.error}; batch 10,000 was measured on a topic allowing 8 MiB like MSK Serverless`,
+        );
+      }
     }
-    progress('stream processor, batch 10,000 on a topic with the broker\'s default max.message.bytes (a refusal logged by kafkajs below is what this checks)');
-    const probe = await stage('stream processor, batch 10,000 on a default-settings topic', () => probeDefaultTopic(s, 10_000));
-    if (probe && !probe.ok) {
-      results.notes.push(
-        `a batch of 10,000 cannot be published to a topic with the broker's default max.message.bytes (1 MiB; the local stack creates its topics with 8 MiB like MSK Serverless): ${probe.error}; batch 10,000 was measured on a topic allowing 8 MiB like MSK Serverless`,
-      );
-    }
-    results.e2e = await stage('end to end (DynamoDB write → row visible in S3)', () => measureEndToEnd(s, cfg.e2e));
+    if (wanted(BenchStage.E2E)) results.e2e = await stage('end to end (DynamoDB write → row visible in S3)', () => measureEndToEnd(s, cfg.e2e));
   } catch (e) {
     results.errors.push({ stage: 'setup', message: (e as Error).message });
   } finally {

@@ -7,6 +7,7 @@ import { runComponent } from './commands/runComponent.ts';
 import { runReconcile } from './commands/reconcile.ts';
 import { runInspect } from './commands/inspect.ts';
 import { runLoad } from './commands/load.ts';
+import { BENCH_STAGES, parseBenchStages } from '../bench/BenchStage.ts';
 
 const program = new Command('chargeback-cdc')
   .description('DynamoDB Streams → stream processor → Kafka → Parquet landing zone, locally and on AWS')
@@ -89,10 +90,11 @@ program
   .description('benchmarks (also `npm run bench`): every stage against its ceiling and the real Flink job, side by side in one run')
   .option('--quick', 'a few minutes, for CI-like checks (default: the full run)')
   .option('--json', 'print one JSON summary object as the last line of stdout')
+  .option('--only <stages>', `comma list of stages to run: ${BENCH_STAGES.join(', ')} (default: all; engines gives the encode ceiling)`, parseBenchStages)
   .action(async (o) => {
     applyLocalEnv();
     const { runBench } = await import('../bench/runBench.ts');
-    process.exitCode = await runBench({ quick: !!o.quick, json: !!o.json });
+    process.exitCode = await runBench({ quick: !!o.quick, json: !!o.json, ...(o.only ? { only: o.only } : {}) });
   });
 
 function positiveInt(flag: string, v: string): number {
