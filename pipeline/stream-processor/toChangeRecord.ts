@@ -14,7 +14,8 @@ import {
 /**
  * DynamoDB stream record (Lambda event shape) → change record. Pure: no I/O, so property tests
  * can hammer it. INSERT and MODIFY carry the new image, REMOVE the old one; `previous_status`
- * is the old image's status. Numbers keep their exact decimal text (N is read as text). A record that cannot become a valid change record returns every problem.
+ * is the old image's status. Numbers keep their exact decimal text (N is read as text). A record
+ * that cannot become a valid change record returns every problem.
  */
 export function toChangeRecord(record: DynamoDBRecord): Validated<ChangeRecord> {
   const errors: FieldError[] = [];
@@ -69,7 +70,10 @@ function plainValue(image: Record<string, AttributeValue>, name: string): unknow
   }
 }
 
-/** util-dynamodb's NumberValue (a named import of the class does not resolve from its CJS build under ESM). */
+/**
+ * util-dynamodb's NumberValue, which unmarshall returns for an N that is not text (a malformed event);
+ * matched by shape because a named import of the class does not resolve from its CJS build under ESM.
+ */
 function isWrappedNumber(v: unknown): v is { value: string } {
   return !!v && typeof v === 'object' && typeof (v as { value?: unknown }).value === 'string' && Object.keys(v).length === 1;
 }
