@@ -5,7 +5,15 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Admin, ITopicConfig, Kafka } from 'kafkajs';
 import { loadStackConfig, stackDown, stackStatus, stackUp } from '../localstack/index.ts';
 // Not re-exported by localstack/index.ts; the bench creates and removes its own resources with the same idempotent helpers.
-import { deleteBucket, deleteQueue, deleteTable, ensureBucket, ensureQueue, ensureTable, type TableInfo } from '../localstack/awsResources.ts';
+import {
+  deleteBucket,
+  deleteQueue,
+  deleteTable,
+  ensureBucket,
+  ensureQueue,
+  ensureTable,
+  type TableInfo,
+} from '../localstack/awsResources.ts';
 import { awsClientConfigFromEnv } from '../pipeline/aws/index.ts';
 import { createKafka, Topics } from '../pipeline/kafka/index.ts';
 import { progress } from './progress.ts';
@@ -37,7 +45,12 @@ export class BenchStack {
     const aws = awsClientConfigFromEnv();
     this.region = aws.region;
     this.awsEndpoint = aws.endpoint;
-    this.kafka = createKafka({ brokers: this.brokers, clientId: `bench-${this.runId}`, auth: (process.env.KAFKA_AUTH as 'plaintext' | 'msk-iam' | undefined) ?? 'plaintext', region: this.region });
+    this.kafka = createKafka({
+      brokers: this.brokers,
+      clientId: `bench-${this.runId}`,
+      auth: (process.env.KAFKA_AUTH as 'plaintext' | 'msk-iam' | undefined) ?? 'plaintext',
+      region: this.region,
+    });
     this.admin = this.kafka.admin();
     this.s3 = new S3Client(aws);
     this.ddb = new DynamoDBClient(aws);
@@ -54,7 +67,9 @@ export class BenchStack {
     }
     const stack = new BenchStack(!up);
     await stack.admin.connect();
-    progress(`run ${stack.runId}: Kafka ${stack.brokers.join(',')}, AWS ${stack.awsEndpoint ?? 'default endpoints'}${up ? ' (stack already up, reused)' : ''}`);
+    progress(
+      `run ${stack.runId}: Kafka ${stack.brokers.join(',')}, AWS ${stack.awsEndpoint ?? 'default endpoints'}${up ? ' (stack already up, reused)' : ''}`,
+    );
     return stack;
   }
 
@@ -67,7 +82,9 @@ export class BenchStack {
     const topic = this.name(what);
     await this.admin.createTopics({
       waitForLeaders: true,
-      topics: [{ topic, numPartitions: Topics.PARTITIONS, replicationFactor: loadStackConfig().topicReplicationFactor, configEntries }],
+      topics: [
+        { topic, numPartitions: Topics.PARTITIONS, replicationFactor: loadStackConfig().topicReplicationFactor, configEntries },
+      ],
     });
     this.topics.push(topic);
     return topic;
@@ -98,7 +115,10 @@ export class BenchStack {
       progress(`BENCH_KEEP set: leaving ${[...this.topics, ...this.buckets, ...this.tables, ...this.queues].join(', ')}`);
     } else {
       const steps: Array<[string, () => Promise<unknown>]> = [
-        ['topics', () => (this.topics.length ? this.admin.deleteTopics({ topics: this.topics, timeout: 30_000 }) : Promise.resolve())],
+        [
+          'topics',
+          () => (this.topics.length ? this.admin.deleteTopics({ topics: this.topics, timeout: 30_000 }) : Promise.resolve()),
+        ],
         ...this.buckets.map((b): [string, () => Promise<unknown>] => [`bucket ${b}`, () => deleteBucket(this.s3, b)]),
         ...this.tables.map((t): [string, () => Promise<unknown>] => [`table ${t}`, () => deleteTable(this.ddb, t)]),
         ...this.queues.map((q): [string, () => Promise<unknown>] => [`queue ${q}`, () => deleteQueue(this.sqs, q)]),

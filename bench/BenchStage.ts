@@ -15,10 +15,15 @@ export const BENCH_STAGES: readonly BenchStage[] = Object.values(BenchStage);
 
 /** Parses `--only`'s comma list, naming what is wrong. */
 export function parseBenchStages(v: string): BenchStage[] {
-  const names = v.split(',').map((s) => s.trim()).filter(Boolean);
+  const names = v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const unknown = names.filter((n) => !(BENCH_STAGES as readonly string[]).includes(n));
   if (unknown.length || names.length === 0) {
-    throw new Error(`--only takes a comma list of ${BENCH_STAGES.join(', ')}; ${unknown.length ? `unknown: ${unknown.join(', ')}` : 'got nothing'}`);
+    throw new Error(
+      `--only takes a comma list of ${BENCH_STAGES.join(', ')}; ${unknown.length ? `unknown: ${unknown.join(', ')}` : 'got nothing'}`,
+    );
   }
   return names as BenchStage[];
 }

@@ -27,7 +27,9 @@ export class LandedRowCounter {
     let token: string | undefined;
     const fresh: Array<{ key: string; size: number }> = [];
     do {
-      const page = await this.s3.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: this.prefix, ContinuationToken: token }));
+      const page = await this.s3.send(
+        new ListObjectsV2Command({ Bucket: this.bucket, Prefix: this.prefix, ContinuationToken: token }),
+      );
       for (const o of page.Contents ?? []) {
         if (o.Key && !this.seen.has(o.Key) && isLandedPartKey(o.Key, this.prefix)) fresh.push({ key: o.Key, size: o.Size ?? 0 });
       }
@@ -61,7 +63,11 @@ export class LandedRowCounter {
 }
 
 /** Polls until `expected` rows are visible or the deadline passes; resolves with when they were first all visible. */
-export async function waitForRows(counter: LandedRowCounter, expected: number, opts: { timeoutMs: number; intervalMs?: number; onProgress?: (rows: number) => void }): Promise<number> {
+export async function waitForRows(
+  counter: LandedRowCounter,
+  expected: number,
+  opts: { timeoutMs: number; intervalMs?: number; onProgress?: (rows: number) => void },
+): Promise<number> {
   const deadline = Date.now() + opts.timeoutMs;
   let lastReport = 0;
   for (;;) {
@@ -71,7 +77,10 @@ export async function waitForRows(counter: LandedRowCounter, expected: number, o
       lastReport = Date.now();
       opts.onProgress?.(rows);
     }
-    if (Date.now() > deadline) throw new Error(`only ${rows.toLocaleString('en-US')} of ${expected.toLocaleString('en-US')} rows visible after ${Math.round(opts.timeoutMs / 1000)} s`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `only ${rows.toLocaleString('en-US')} of ${expected.toLocaleString('en-US')} rows visible after ${Math.round(opts.timeoutMs / 1000)} s`,
+      );
     await new Promise((r) => setTimeout(r, opts.intervalMs ?? 250));
   }
 }

@@ -57,7 +57,11 @@ function hex(n: number, width: number): string {
 function chargebackOf(w: Workload, i: number): { id: string; step: number; chargeback: number } {
   const chargebacks = Math.max(1, Math.ceil(w.total / 3));
   const chargeback = i % chargebacks;
-  return { id: `cb_${w.runId}_${hex(chargeback, 8)}`, step: Math.min(Math.floor(i / chargebacks), LIFECYCLE.length - 1), chargeback };
+  return {
+    id: `cb_${w.runId}_${hex(chargeback, 8)}`,
+    step: Math.min(Math.floor(i / chargebacks), LIFECYCLE.length - 1),
+    chargeback,
+  };
 }
 
 /** Change record `i` of the workload. */

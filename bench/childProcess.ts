@@ -8,7 +8,11 @@ export const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
  * and resolves with its stdout; stderr passes through. Rejects on a non-zero exit or the timeout
  * (the child is then killed).
  */
-export function runTsChild(entry: string, args: string[], opts: { timeoutMs: number; nodeArgs?: string[]; env?: NodeJS.ProcessEnv }): Promise<string> {
+export function runTsChild(
+  entry: string,
+  args: string[],
+  opts: { timeoutMs: number; nodeArgs?: string[]; env?: NodeJS.ProcessEnv },
+): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), '--import', 'tsx', entry, ...args], {
       cwd: REPO_ROOT,

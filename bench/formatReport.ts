@@ -1,4 +1,12 @@
-import { minDefined, ratio, STREAM_BATCH_SIZES, engineIdentical, type BenchResults, type BenchSummary, type TargetOutcome } from './summary.ts';
+import {
+  minDefined,
+  ratio,
+  STREAM_BATCH_SIZES,
+  engineIdentical,
+  type BenchResults,
+  type BenchSummary,
+  type TargetOutcome,
+} from './summary.ts';
 
 /** The human report of a run (stdout, and docs/benchmarks.md with `markdown`). */
 
@@ -28,21 +36,35 @@ export function formatReport(s: BenchSummary, r: BenchResults, markdown = false)
     ['Kafka consume ceiling (kafkajs, no processing)', fmt(s.consume_ceiling_records_per_s), ''],
     [`Parquet encode ceiling (${r.encodeCeiling?.engine ?? '?'})`, fmt(s.encode_ceiling_records_per_s), ''],
     ['embedded writer: Kafka → committed Parquet in S3', fmt(s.writer_records_per_s), `${fmt(s.writer_vs_ceiling, 2)} × ceiling`],
-    ['Flink job (MiniCluster): Kafka → committed Parquet in S3', fmt(s.flink_records_per_s), `writer = ${fmt(s.writer_vs_flink, 2)} × Flink`],
+    [
+      'Flink job (MiniCluster): Kafka → committed Parquet in S3',
+      fmt(s.flink_records_per_s),
+      `writer = ${fmt(s.writer_vs_flink, 2)} × Flink`,
+    ],
     ...(r.writerPrototype
-      ? [['embedded writer + bench/prototypes patches', fmt(r.writerPrototype.recordsPerS), `${fmt(ratio(r.writerPrototype.recordsPerS, minDefined(s.consume_ceiling_records_per_s ?? undefined, s.encode_ceiling_records_per_s ?? undefined)), 2)} × ceiling, ${fmt(ratio(r.writerPrototype.recordsPerS, s.flink_records_per_s), 2)} × Flink`]]
+      ? [
+          [
+            'embedded writer + bench/prototypes patches',
+            fmt(r.writerPrototype.recordsPerS),
+            `${fmt(ratio(r.writerPrototype.recordsPerS, minDefined(s.consume_ceiling_records_per_s ?? undefined, s.encode_ceiling_records_per_s ?? undefined)), 2)} × ceiling, ${fmt(ratio(r.writerPrototype.recordsPerS, s.flink_records_per_s), 2)} × Flink`,
+          ],
+        ]
       : []),
     ...STREAM_BATCH_SIZES.map((b) => {
       const run = r.streamProcessor.find((x) => x.batchSize === b);
-      const note = run ? `handler alone ${fmt(run.withoutKafkaRecordsPerS)}, kafkajs producer alone ${fmt(run.kafkaOnlyRecordsPerS)}, Java producer ${fmt(run.javaProducerRecordsPerS)}` : '';
+      const note = run
+        ? `handler alone ${fmt(run.withoutKafkaRecordsPerS)}, kafkajs producer alone ${fmt(run.kafkaOnlyRecordsPerS)}, Java producer ${fmt(run.javaProducerRecordsPerS)}`
+        : '';
       return [`stream processor, batch ${fmt(b)} (handler → Kafka, acks=all)`, fmt(sp(b)), note];
     }),
     ...(r.streamProcessorPrototype
-      ? [[
-          'stream processor, batch 1,000 + bench/prototypes patches',
-          fmt(r.streamProcessorPrototype.recordsPerS),
-          `handler alone ${fmt(r.streamProcessorPrototype.withoutKafkaRecordsPerS)}, kafkajs producer alone ${fmt(r.streamProcessorPrototype.kafkaOnlyRecordsPerS)}`,
-        ]]
+      ? [
+          [
+            'stream processor, batch 1,000 + bench/prototypes patches',
+            fmt(r.streamProcessorPrototype.recordsPerS),
+            `handler alone ${fmt(r.streamProcessorPrototype.withoutKafkaRecordsPerS)}, kafkajs producer alone ${fmt(r.streamProcessorPrototype.kafkaOnlyRecordsPerS)}`,
+          ],
+        ]
       : []),
   ];
   const parts = [
@@ -54,7 +76,10 @@ export function formatReport(s: BenchSummary, r: BenchResults, markdown = false)
         ['rollover', `${fmt(s.rollover_ms)} ms`],
         ['p50 / p95 / p99', `${fmt(s.e2e_p50_ms)} / ${fmt(s.e2e_p95_ms)} / ${fmt(s.e2e_p99_ms)} ms`],
         ['samples (lost)', `${fmt(s.e2e_samples)} (${fmt(r.e2e?.lost)})`],
-        [`writer peak RSS, ${fmt(s.topic_records)}-record backlog`, `${fmt(s.writer_peak_rss_mb)} MiB (Flink job's JVM: ${fmt(s.flink_peak_rss_mb)} MiB)`],
+        [
+          `writer peak RSS, ${fmt(s.topic_records)}-record backlog`,
+          `${fmt(s.writer_peak_rss_mb)} MiB (Flink job's JVM: ${fmt(s.flink_peak_rss_mb)} MiB)`,
+        ],
       ],
       markdown,
     ),
@@ -79,7 +104,14 @@ export function formatReport(s: BenchSummary, r: BenchResults, markdown = false)
     ),
   ];
   if (r.writerProfile?.length) {
-    parts.push('', formatTable(['writer CPU profile (BENCH_PROFILE)', 'self %', 'incl. %'], r.writerProfile.map((l) => [l.fn, fmt(l.selfPct, 1), fmt(l.totalPct, 1)]), markdown));
+    parts.push(
+      '',
+      formatTable(
+        ['writer CPU profile (BENCH_PROFILE)', 'self %', 'incl. %'],
+        r.writerProfile.map((l) => [l.fn, fmt(l.selfPct, 1), fmt(l.totalPct, 1)]),
+        markdown,
+      ),
+    );
   }
   if (r.notes.length) parts.push('', ...r.notes.map((n) => `note: ${n}`));
   if (s.errors.length) parts.push('', ...s.errors.map((e) => `not measured: ${e.stage}: ${e.message}`));

@@ -14,23 +14,50 @@ export interface Bar {
 
 export function throughputBars(s: BenchSummary, r: BenchResults): Bar[] {
   const bars: Bar[] = [
-    { group: 'Kafka → Parquet in S3', label: 'Kafka consume ceiling (kafkajs)', value: s.consume_ceiling_records_per_s, kind: 'ceiling' },
-    { group: 'Kafka → Parquet in S3', label: `Parquet encode ceiling (${r.encodeCeiling?.engine ?? '?'})`, value: s.encode_ceiling_records_per_s, kind: 'ceiling' },
+    {
+      group: 'Kafka → Parquet in S3',
+      label: 'Kafka consume ceiling (kafkajs)',
+      value: s.consume_ceiling_records_per_s,
+      kind: 'ceiling',
+    },
+    {
+      group: 'Kafka → Parquet in S3',
+      label: `Parquet encode ceiling (${r.encodeCeiling?.engine ?? '?'})`,
+      value: s.encode_ceiling_records_per_s,
+      kind: 'ceiling',
+    },
     { group: 'Kafka → Parquet in S3', label: 'embedded writer', value: s.writer_records_per_s, kind: 'stage' },
     { group: 'Kafka → Parquet in S3', label: 'Flink job (MiniCluster)', value: s.flink_records_per_s, kind: 'stage' },
   ];
-  if (r.writerPrototype) bars.push({ group: 'Kafka → Parquet in S3', label: 'embedded writer + bench/prototypes', value: r.writerPrototype.recordsPerS, kind: 'stage' });
+  if (r.writerPrototype)
+    bars.push({
+      group: 'Kafka → Parquet in S3',
+      label: 'embedded writer + bench/prototypes',
+      value: r.writerPrototype.recordsPerS,
+      kind: 'stage',
+    });
   for (const sp of r.streamProcessor) {
     const g = `stream processor, batch ${sp.batchSize.toLocaleString('en-US')}`;
     bars.push({ group: g, label: 'handler alone (no Kafka)', value: sp.withoutKafkaRecordsPerS ?? null, kind: 'ceiling' });
     bars.push({ group: g, label: 'kafkajs producer alone (acks=all)', value: sp.kafkaOnlyRecordsPerS ?? null, kind: 'ceiling' });
-    bars.push({ group: g, label: 'Java producer, same settings (reference)', value: sp.javaProducerRecordsPerS ?? null, kind: 'ceiling' });
+    bars.push({
+      group: g,
+      label: 'Java producer, same settings (reference)',
+      value: sp.javaProducerRecordsPerS ?? null,
+      kind: 'ceiling',
+    });
     bars.push({ group: g, label: 'handler → Kafka', value: sp.recordsPerS, kind: 'stage' });
   }
   if (r.streamProcessorPrototype) {
-    bars.push({ group: 'stream processor, batch 1,000', label: 'handler → Kafka + bench/prototypes', value: r.streamProcessorPrototype.recordsPerS, kind: 'stage' });
+    bars.push({
+      group: 'stream processor, batch 1,000',
+      label: 'handler → Kafka + bench/prototypes',
+      value: r.streamProcessorPrototype.recordsPerS,
+      kind: 'stage',
+    });
   }
-  for (const e of r.engines) bars.push({ group: 'Parquet engines (encode only)', label: e.engine, value: e.rowsPerS ?? null, kind: 'engine' });
+  for (const e of r.engines)
+    bars.push({ group: 'Parquet engines (encode only)', label: e.engine, value: e.rowsPerS ?? null, kind: 'engine' });
   return bars;
 }
 
@@ -57,7 +84,9 @@ export function throughputSvg(bars: readonly Bar[], title: string): string {
       const w = b.value === null ? 0 : Math.max(1, scale(b.value));
       parts.push(`<text x="${labelW - 8}" y="${y + 15}" text-anchor="end">${esc(b.label)}</text>`);
       parts.push(`<rect x="${labelW}" y="${y + 3}" width="${w.toFixed(1)}" height="${rowH - 6}" fill="${COLOURS[b.kind]}"/>`);
-      parts.push(`<text x="${(labelW + w + 6).toFixed(1)}" y="${y + 15}">${b.value === null ? 'not measured' : b.value.toLocaleString('en-US')}</text>`);
+      parts.push(
+        `<text x="${(labelW + w + 6).toFixed(1)}" y="${y + 15}">${b.value === null ? 'not measured' : b.value.toLocaleString('en-US')}</text>`,
+      );
       y += rowH;
     }
     y += groupGap - 8;

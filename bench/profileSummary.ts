@@ -77,7 +77,9 @@ export function inclusiveShare(profile: CpuProfile, match: RegExp): Array<{ fn: 
       inclusive.set(l, (inclusive.get(l) ?? 0) + 1);
     }
   }
-  return [...inclusive].sort((a, b) => b[1] - a[1]).map(([fn, v]) => ({ fn, totalPct: Math.round((v / Math.max(1, total)) * 1000) / 10 }));
+  return [...inclusive]
+    .sort((a, b) => b[1] - a[1])
+    .map(([fn, v]) => ({ fn, totalPct: Math.round((v / Math.max(1, total)) * 1000) / 10 }));
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
@@ -89,9 +91,11 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
   console.log(`${((profile.endTime - profile.startTime) / 1e6).toFixed(1)} s profiled, ${profile.samples?.length ?? 0} samples`);
   console.log('self%  total%  function');
-  for (const l of summariseProfile(profile, Number(topArg ?? 25))) console.log(`${l.selfPct.toFixed(1).padStart(5)}  ${l.totalPct.toFixed(1).padStart(6)}  ${l.fn}`);
+  for (const l of summariseProfile(profile, Number(topArg ?? 25)))
+    console.log(`${l.selfPct.toFixed(1).padStart(5)}  ${l.totalPct.toFixed(1).padStart(6)}  ${l.fn}`);
   if (matchArg) {
     console.log(`\ninclusive, matching ${matchArg}:`);
-    for (const l of inclusiveShare(profile, new RegExp(matchArg)).slice(0, 30)) console.log(`${l.totalPct.toFixed(1).padStart(6)}  ${l.fn}`);
+    for (const l of inclusiveShare(profile, new RegExp(matchArg)).slice(0, 30))
+      console.log(`${l.totalPct.toFixed(1).padStart(6)}  ${l.fn}`);
   }
 }

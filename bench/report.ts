@@ -17,6 +17,12 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   }
   const { results } = JSON.parse(readFileSync(file, 'utf8')) as { results: BenchResults };
   const summary = buildSummary(results);
-  writeFileSync(file.replace(/\.json$/, '.svg'), throughputSvg(throughputBars(summary, results), `chargeback-cdc bench (${results.mode}, ${results.startedAt.slice(0, 16)}Z, ${results.machine.cpus} cores)`));
+  writeFileSync(
+    file.replace(/\.json$/, '.svg'),
+    throughputSvg(
+      throughputBars(summary, results),
+      `chargeback-cdc bench (${results.mode}, ${results.startedAt.slice(0, 16)}Z, ${results.machine.cpus} cores)`,
+    ),
+  );
   console.log(formatReport(summary, results, process.argv.includes('--markdown')));
 }

@@ -44,7 +44,10 @@ export interface RunBenchOptions {
 export async function runBench(o: RunBenchOptions): Promise<number> {
   const mode = o.quick ? BenchMode.QUICK : BenchMode.FULL;
   const cfg = benchConfig(mode);
-  const stamp = new Date().toISOString().replace(/[:]/g, '-').replace(/\.\d+Z$/, 'Z');
+  const stamp = new Date()
+    .toISOString()
+    .replace(/[:]/g, '-')
+    .replace(/\.\d+Z$/, 'Z');
   const resultsDir = join(REPO_ROOT, 'bench', 'results');
   mkdirSync(resultsDir, { recursive: true });
   const work = mkdtempSync(join(tmpdir(), 'bench-run-'));
@@ -77,7 +80,9 @@ export async function runBench(o: RunBenchOptions): Promise<number> {
     }
   };
 
-  progress(`chargeback-cdc bench, ${mode} mode: ${cfg.topicRecords.toLocaleString('en-US')}-record topic, results in ${relative(REPO_ROOT, resultsDir)}/${stamp}.json`);
+  progress(
+    `chargeback-cdc bench, ${mode} mode: ${cfg.topicRecords.toLocaleString('en-US')}-record topic, results in ${relative(REPO_ROOT, resultsDir)}/${stamp}.json`,
+  );
   let stack: BenchStack | undefined;
   let proto: ReturnType<typeof applyPrototypes> | undefined;
   try {
@@ -88,15 +93,34 @@ export async function runBench(o: RunBenchOptions): Promise<number> {
     const dlqTopic = await s.createTopic('changes-dlq');
     const workload = { total: cfg.topicRecords, runId: s.runId };
     const needsTopic = wanted(BenchStage.CONSUME) || wanted(BenchStage.WRITER) || wanted(BenchStage.FLINK);
-    const loaded = !needsTopic ? undefined : await phase(`pre-loading ${cfg.topicRecords.toLocaleString('en-US')} change records`, () => preloadTopic(s.kafka, topic, workload));
+    const loaded = !needsTopic
+      ? undefined
+      : await phase(`pre-loading ${cfg.topicRecords.toLocaleString('en-US')} change records`, () =>
+          preloadTopic(s.kafka, topic, workload),
+        );
     if (loaded) progress(`  ${Math.round(loaded.bytes / 2 ** 20)} MiB in ${(loaded.ms / 1000).toFixed(1)} s`);
 
-    if (wanted(BenchStage.CONSUME)) results.consumeCeiling = await stage('Kafka consume ceiling', () => measureConsumeCeiling(s, topic, cfg.topicRecords, cfg.writerTimeoutMs));
+    if (wanted(BenchStage.CONSUME))
+      results.consumeCeiling = await stage('Kafka consume ceiling', () =>
+        measureConsumeCeiling(s, topic, cfg.topicRecords, cfg.writerTimeoutMs),
+      );
     const profileDir = process.env.BENCH_PROFILE ? join(resultsDir, `${stamp}-writer-profile`) : undefined;
-    const writerOpts = { topic, dlqTopic, records: cfg.topicRecords, rolloverMs: cfg.throughputRolloverMs, timeoutMs: cfg.writerTimeoutMs };
-    if (wanted(BenchStage.WRITER)) results.writer = await stage('embedded writer', () => measureEmbeddedWriter(s, { ...writerOpts, ...(profileDir ? { cpuProfileDir: profileDir } : {}) }));
+    const writerOpts = {
+      topic,
+      dlqTopic,
+      records: cfg.topicRecords,
+      rolloverMs: cfg.throughputRolloverMs,
+      timeoutMs: cfg.writerTimeoutMs,
+    };
+    if (wanted(BenchStage.WRITER))
+      results.writer = await stage('embedded writer', () =>
+        measureEmbeddedWriter(s, { ...writerOpts, ...(profileDir ? { cpuProfileDir: profileDir } : {}) }),
+      );
     if (profileDir) results.writerProfile = summariseLargestProfile(profileDir);
-    proto = process.env.BENCH_PROTOTYPES && wanted(BenchStage.WRITER) ? await stage('applying bench/prototypes patches to a copy of pipeline/', async () => applyPrototypes()) : undefined;
+    proto =
+      process.env.BENCH_PROTOTYPES && wanted(BenchStage.WRITER)
+        ? await stage('applying bench/prototypes patches to a copy of pipeline/', async () => applyPrototypes())
+        : undefined;
     const patched = proto;
     if (patched) {
       results.writerPrototype = await stage('embedded writer with bench/prototypes patches', async () => ({
@@ -104,30 +128,56 @@ export async function runBench(o: RunBenchOptions): Promise<number> {
         patches: patched.patches.map((p) => relative(REPO_ROOT, p)),
       }));
     }
-    if (wanted(BenchStage.FLINK)) results.flink = await stage('Flink job', () =>
-      measureFlinkJob(s, { ...writerOpts, logFile: join(resultsDir, `${stamp}-flink.log`), stateDir: mkdtempSync(join(work, 'flink-state-')) }),
-    );
+    if (wanted(BenchStage.FLINK))
+      results.flink = await stage('Flink job', () =>
+        measureFlinkJob(s, {
+          ...writerOpts,
+          logFile: join(resultsDir, `${stamp}-flink.log`),
+          stateDir: mkdtempSync(join(work, 'flink-state-')),
+        }),
+      );
 
-    const engines = !wanted(BenchStage.ENGINES) ? undefined : await stage('Parquet engines', () => compareEngines({ rows: cfg.topicRecords, runId: s.runId, dir: join(work, 'engines') }));
+    const engines = !wanted(BenchStage.ENGINES)
+      ? undefined
+      : await stage('Parquet engines', () =>
+          compareEngines({ rows: cfg.topicRecords, runId: s.runId, dir: join(work, 'engines') }),
+        );
     if (engines) {
       results.engines = engines.runs;
       results.chosenEngine = engines.chosen;
       if (engines.chosen !== DEFAULT_ENGINE) {
-        results.notes.push(`the numbers choose ${engines.chosen ?? 'no engine'} but DEFAULT_ENGINE is ${DEFAULT_ENGINE}: see docs/benchmarks.md before changing it`);
+        results.notes.push(
+          `the numbers choose ${engines.chosen ?? 'no engine'} but DEFAULT_ENGINE is ${DEFAULT_ENGINE}: see docs/benchmarks.md before changing it`,
+        );
       }
       const def = engines.runs.find((e) => e.engine === DEFAULT_ENGINE);
-      if (def?.rowsPerS) results.encodeCeiling = { records: def.rows, ms: (def.rows * 1000) / def.rowsPerS, recordsPerS: def.rowsPerS, engine: `${def.engine}@${def.version}` };
+      if (def?.rowsPerS)
+        results.encodeCeiling = {
+          records: def.rows,
+          ms: (def.rows * 1000) / def.rowsPerS,
+          recordsPerS: def.rowsPerS,
+          engine: `${def.engine}@${def.version}`,
+        };
     }
 
     if (wanted(BenchStage.STREAM)) {
-      results.streamProcessor = (await stage('stream processor', () => measureStreamProcessor(s, { recordsPerBatchSize: cfg.streamRecords }))) ?? [];
+      results.streamProcessor =
+        (await stage('stream processor', () => measureStreamProcessor(s, { recordsPerBatchSize: cfg.streamRecords }))) ?? [];
       if (patched) {
         const runs = await stage('stream processor with bench/prototypes patches', () =>
-          measureStreamProcessor(s, { recordsPerBatchSize: cfg.streamRecords, batchSizes: [1_000], root: patched.root, variant: 'stream-processor-prototype', withoutJava: true }),
+          measureStreamProcessor(s, {
+            recordsPerBatchSize: cfg.streamRecords,
+            batchSizes: [1_000],
+            root: patched.root,
+            variant: 'stream-processor-prototype',
+            withoutJava: true,
+          }),
         );
         results.streamProcessorPrototype = runs?.[0];
       }
-      progress('stream processor, batch 10,000 on a topic with the broker\'s default max.message.bytes (a refusal logged by kafkajs below is what this checks)');
+      progress(
+        "stream processor, batch 10,000 on a topic with the broker's default max.message.bytes (a refusal logged by kafkajs below is what this checks)",
+      );
       const probe = await stage('stream processor, batch 10,000 on a default-settings topic', () => probeDefaultTopic(s, 10_000));
       if (probe && !probe.ok) {
         results.notes.push(
@@ -135,7 +185,8 @@ export async function runBench(o: RunBenchOptions): Promise<number> {
         );
       }
     }
-    if (wanted(BenchStage.E2E)) results.e2e = await stage('end to end (DynamoDB write → row visible in S3)', () => measureEndToEnd(s, cfg.e2e));
+    if (wanted(BenchStage.E2E))
+      results.e2e = await stage('end to end (DynamoDB write → row visible in S3)', () => measureEndToEnd(s, cfg.e2e));
   } catch (e) {
     results.errors.push({ stage: 'setup', message: (e as Error).message });
   } finally {
@@ -152,7 +203,13 @@ export async function runBench(o: RunBenchOptions): Promise<number> {
   summary.plot_file = relative(REPO_ROOT, plotFile);
   try {
     writeFileSync(resultsFile, `${JSON.stringify({ summary, results }, null, 2)}\n`);
-    writeFileSync(plotFile, throughputSvg(throughputBars(summary, results), `chargeback-cdc bench (${mode}, ${results.startedAt.slice(0, 16)}Z, ${results.machine.cpus} cores)`));
+    writeFileSync(
+      plotFile,
+      throughputSvg(
+        throughputBars(summary, results),
+        `chargeback-cdc bench (${mode}, ${results.startedAt.slice(0, 16)}Z, ${results.machine.cpus} cores)`,
+      ),
+    );
   } finally {
     process.stdout.write = stdoutWrite;
   }

@@ -1,7 +1,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatReport } from './formatReport.ts';
-import { BenchMode, buildSummary, chooseEngine, minDefined, percentile, ratePerSecond, ratio, type BenchResults, type EngineRun } from './summary.ts';
+import {
+  BenchMode,
+  buildSummary,
+  chooseEngine,
+  minDefined,
+  percentile,
+  ratePerSecond,
+  ratio,
+  type BenchResults,
+  type EngineRun,
+} from './summary.ts';
 import { throughputBars, throughputSvg } from './plot.ts';
 
 const results = (over: Partial<BenchResults> = {}): BenchResults => ({
@@ -42,7 +52,13 @@ test('percentile is nearest-rank: p50 of 1..4 is 2, p99 is the largest, p0 the s
   assert.equal(percentile([4, 1, 3, 2], 50), 2);
   assert.equal(percentile([4, 1, 3, 2], 99), 4);
   assert.equal(percentile([4, 1, 3, 2], 0), 1);
-  assert.equal(percentile(Array.from({ length: 100 }, (_, i) => i + 1), 95), 95);
+  assert.equal(
+    percentile(
+      Array.from({ length: 100 }, (_, i) => i + 1),
+      95,
+    ),
+    95,
+  );
   assert.equal(percentile([], 50), undefined);
   assert.throws(() => percentile([1], 101), RangeError);
 });
@@ -70,10 +86,13 @@ test('the summary has every key the issue asks for, with the writer compared to 
   assert.deepEqual([s.e2e_p50_ms, s.e2e_p95_ms, s.e2e_p99_ms, s.rollover_ms], [1_100, 2_100, 2_100, 1_000]);
   assert.equal(s.writer_peak_rss_mb, 480);
   assert.equal(s.duration_s, 61);
-  assert.deepEqual(
-    Object.fromEntries(Object.entries(s.targets).map(([k, t]) => [k, t.met])),
-    { writer_vs_flink: true, writer_vs_ceiling: false, stream_processor_records_per_s_at_1000: true, e2e_p99_ms: false, writer_peak_rss_mb: true },
-  );
+  assert.deepEqual(Object.fromEntries(Object.entries(s.targets).map(([k, t]) => [k, t.met])), {
+    writer_vs_flink: true,
+    writer_vs_ceiling: false,
+    stream_processor_records_per_s_at_1000: true,
+    e2e_p99_ms: false,
+    writer_peak_rss_mb: true,
+  });
   assert.equal(s.targets.e2e_p99_ms!.target, '<= 2000');
   // The summary is one line of JSON.
   assert.doesNotMatch(JSON.stringify(s), /\n/);
@@ -89,11 +108,18 @@ test('a stage that was not measured is null in the summary and its target undeci
 
 test('the peak-RSS target is only judged in the full run (its 1M-record backlog)', () => {
   assert.equal(buildSummary(results({ mode: BenchMode.QUICK })).targets.writer_peak_rss_mb!.met, null);
-  assert.equal(buildSummary(results({ mode: BenchMode.FULL, writer: { ...results().writer!, peakRssMb: 600 } })).targets.writer_peak_rss_mb!.met, false);
+  assert.equal(
+    buildSummary(results({ mode: BenchMode.FULL, writer: { ...results().writer!, peakRssMb: 600 } })).targets.writer_peak_rss_mb!
+      .met,
+    false,
+  );
 });
 
 test('the engine chosen is the fastest whose files both readers read back identically', () => {
-  assert.equal(chooseEngine([engine('fast-but-wrong', 200_000, false), engine('slow', 20_000, true), engine('good', 90_000, true)]), 'good');
+  assert.equal(
+    chooseEngine([engine('fast-but-wrong', 200_000, false), engine('slow', 20_000, true), engine('good', 90_000, true)]),
+    'good',
+  );
   assert.equal(chooseEngine([engine('pyarrow-only', 200_000, true, false), engine('slow', 20_000, true)]), 'slow');
   assert.equal(chooseEngine([engine('wrong', 1, false)]), undefined);
 });
@@ -102,7 +128,15 @@ test('the report and the plot show every stage, and the plot is an SVG with a ba
   const r = results({ engines: [engine('hyparquet-writer', 100_000, true)], defaultEngine: 'hyparquet-writer' });
   const s = buildSummary(r);
   const report = formatReport(s, r);
-  for (const text of ['embedded writer', 'Flink job', 'stream processor, batch 1,000', 'p50 / p95 / p99', 'hyparquet-writer@1 (default)', 'MISSED']) assert.ok(report.includes(text), text);
+  for (const text of [
+    'embedded writer',
+    'Flink job',
+    'stream processor, batch 1,000',
+    'p50 / p95 / p99',
+    'hyparquet-writer@1 (default)',
+    'MISSED',
+  ])
+    assert.ok(report.includes(text), text);
   const svg = throughputSvg(throughputBars(s, r), 'bench');
   assert.match(svg, /^<svg /);
   assert.equal((svg.match(/<rect x=/g) ?? []).length, throughputBars(s, r).length);

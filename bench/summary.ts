@@ -193,7 +193,9 @@ export function engineIdentical(e: EngineRun): boolean | null {
  * Flink job's parquet-avro) read back exactly like the Flink job's own files.
  */
 export function chooseEngine(engines: readonly EngineRun[]): string | undefined {
-  const eligible = engines.filter((e) => engineIdentical(e) === true && e.flinkReaderRowsIdentical === true && e.rowsPerS !== undefined);
+  const eligible = engines.filter(
+    (e) => engineIdentical(e) === true && e.flinkReaderRowsIdentical === true && e.rowsPerS !== undefined,
+  );
   eligible.sort((a, b) => b.rowsPerS! - a.rowsPerS!);
   return eligible[0]?.engine;
 }
@@ -203,7 +205,9 @@ export function buildSummary(r: BenchResults): BenchSummary {
   const flink = r.flink?.recordsPerS;
   const consume = r.consumeCeiling?.recordsPerS;
   const encode = r.encodeCeiling?.recordsPerS;
-  const sp = Object.fromEntries(STREAM_BATCH_SIZES.map((b) => [String(b), n(r.streamProcessor.find((s) => s.batchSize === b)?.recordsPerS)]));
+  const sp = Object.fromEntries(
+    STREAM_BATCH_SIZES.map((b) => [String(b), n(r.streamProcessor.find((s) => s.batchSize === b)?.recordsPerS)]),
+  );
   const lat = r.e2e?.latenciesMs ?? [];
   const p99 = percentile(lat, 99);
   const writerVsFlink = ratio(writer, flink);
@@ -227,7 +231,9 @@ export function buildSummary(r: BenchResults): BenchSummary {
     writer_peak_rss_mb: n(r.writer?.peakRssMb),
     flink_peak_rss_mb: n(r.flink?.peakRssMb),
     ...(r.writerPrototype ? { writer_prototype_records_per_s: n(r.writerPrototype.recordsPerS) } : {}),
-    ...(r.streamProcessorPrototype ? { stream_processor_prototype_records_per_s_at_1000: n(r.streamProcessorPrototype.recordsPerS) } : {}),
+    ...(r.streamProcessorPrototype
+      ? { stream_processor_prototype_records_per_s_at_1000: n(r.streamProcessorPrototype.recordsPerS) }
+      : {}),
     parquet_engine_default: r.defaultEngine ?? null,
     parquet_engines: r.engines.map((e) => ({
       engine: e.engine,
@@ -241,7 +247,11 @@ export function buildSummary(r: BenchResults): BenchSummary {
     targets: {
       writer_vs_flink: outcome(writerVsFlink, '>=', Targets.writer_vs_flink.value),
       writer_vs_ceiling: outcome(writerVsCeiling, '>=', Targets.writer_vs_ceiling.value),
-      stream_processor_records_per_s_at_1000: outcome(sp['1000'] ?? undefined, '>=', Targets.stream_processor_records_per_s_at_1000.value),
+      stream_processor_records_per_s_at_1000: outcome(
+        sp['1000'] ?? undefined,
+        '>=',
+        Targets.stream_processor_records_per_s_at_1000.value,
+      ),
       e2e_p99_ms: outcome(p99, '<=', (r.e2e?.rolloverMs ?? 1_000) + 1_000),
       // The peak-RSS target is about a 1M-record backlog, which only the full run has.
       writer_peak_rss_mb:

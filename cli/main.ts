@@ -13,28 +13,41 @@ const program = new Command('chargeback-cdc')
   .description('DynamoDB Streams → stream processor → Kafka → Parquet landing zone, locally and on AWS')
   .showHelpAfterError();
 
-const rollover = () => new Option('--rollover <duration>', 'part-file rollover / checkpoint interval (e.g. 5s, 60s)').default('60s');
-const engine = () => new Option('--engine <engine>', 'which writer lands the Parquet files').choices(['embedded', 'flink']).default('embedded');
+const rollover = () =>
+  new Option('--rollover <duration>', 'part-file rollover / checkpoint interval (e.g. 5s, 60s)').default('60s');
+const engine = () =>
+  new Option('--engine <engine>', 'which writer lands the Parquet files').choices(['embedded', 'flink']).default('embedded');
 const backend = () =>
-  new Option('--backend <backend>', 'local stack backend (LOCAL_STACK): auto = containers when a Docker engine answers, else native')
+  new Option(
+    '--backend <backend>',
+    'local stack backend (LOCAL_STACK): auto = containers when a Docker engine answers, else native',
+  )
     .choices(['auto', 'native', 'containers', 'external'])
     .env('LOCAL_STACK')
     .default('auto');
 
 program
   .command('up')
-  .description('bring up the local stack, create resources, and run API + poller + writer in the foreground (Ctrl-C stops everything)')
+  .description(
+    'bring up the local stack, create resources, and run API + poller + writer in the foreground (Ctrl-C stops everything)',
+  )
   .addOption(rollover())
   .addOption(engine())
   .addOption(backend())
   .option('--json', 'print status as JSON lines instead of a live status line')
   .action(async (o) => runUp({ rolloverMs: parseDuration(o.rollover), engine: o.engine, backend: o.backend, json: !!o.json }));
 
-const stack = program.command('stack').description('the local stack alone (moto + Apache Kafka, or LocalStack + Redpanda); stays up until `stack down`');
+const stack = program
+  .command('stack')
+  .description('the local stack alone (moto + Apache Kafka, or LocalStack + Redpanda); stays up until `stack down`');
 for (const action of ['up', 'down', 'status'] as const) {
   stack
     .command(action)
-    .description({ up: 'start the stack in the background and create resources', down: 'stop the stack', status: 'show each service' }[action])
+    .description(
+      { up: 'start the stack in the background and create resources', down: 'stop the stack', status: 'show each service' }[
+        action
+      ],
+    )
     .addOption(backend())
     .option('--json', 'machine-readable output')
     .action(async (o) => runStack(action, { backend: o.backend, json: !!o.json }));
@@ -67,7 +80,9 @@ program
 
 program
   .command('reconcile')
-  .description('compare every DynamoDB change (from the table stream) with the landed rows; exit 2 on any lost, duplicated or mismatched record')
+  .description(
+    'compare every DynamoDB change (from the table stream) with the landed rows; exit 2 on any lost, duplicated or mismatched record',
+  )
   .option('--json', 'print the report as JSON')
   .action(async (o) => {
     applyLocalEnv();
@@ -87,10 +102,16 @@ program
 
 program
   .command('bench')
-  .description('benchmarks (also `npm run bench`): every stage against its ceiling and the real Flink job, side by side in one run')
+  .description(
+    'benchmarks (also `npm run bench`): every stage against its ceiling and the real Flink job, side by side in one run',
+  )
   .option('--quick', 'a few minutes, for CI-like checks (default: the full run)')
   .option('--json', 'print one JSON summary object as the last line of stdout')
-  .option('--only <stages>', `comma list of stages to run: ${BENCH_STAGES.join(', ')} (default: all; engines gives the encode ceiling)`, parseBenchStages)
+  .option(
+    '--only <stages>',
+    `comma list of stages to run: ${BENCH_STAGES.join(', ')} (default: all; engines gives the encode ceiling)`,
+    parseBenchStages,
+  )
   .action(async (o) => {
     applyLocalEnv();
     const { runBench } = await import('../bench/runBench.ts');

@@ -22,7 +22,8 @@ function policies(stack: TfJson): { where: string; doc: PolicyDocument }[] {
   for (const [type, byId] of Object.entries(stack.resource ?? {})) {
     for (const [id, body] of Object.entries(byId)) {
       for (const [attr, value] of Object.entries(body)) {
-        if (typeof value === 'string' && value.startsWith('{"Version":"2012-10-17"')) out.push({ where: `${type}.${id}.${attr}`, doc: JSON.parse(value) as PolicyDocument });
+        if (typeof value === 'string' && value.startsWith('{"Version":"2012-10-17"'))
+          out.push({ where: `${type}.${id}.${attr}`, doc: JSON.parse(value) as PolicyDocument });
       }
     }
   }
@@ -34,7 +35,9 @@ describe('the deployment as a whole', () => {
   const stacks = stacksOf(s);
 
   it('is four stacks whose dependencies are explicit: foundation ← api, streaming ← monitoring', () => {
-    const manifest = JSON.parse(readFileSync(path.join(s.outdir, 'manifest.json'), 'utf8')) as { stacks: Record<string, { dependencies: string[] }> };
+    const manifest = JSON.parse(readFileSync(path.join(s.outdir, 'manifest.json'), 'utf8')) as {
+      stacks: Record<string, { dependencies: string[] }>;
+    };
     const deps = (id: string) => [...manifest.stacks[id]!.dependencies].sort();
     const n = s.names.stacks;
     assert.deepEqual(Object.keys(manifest.stacks).sort(), [n.api, n.foundation, n.monitoring, n.streaming].sort());
@@ -70,7 +73,8 @@ describe('the deployment as a whole', () => {
   });
 
   it('scopes every Allow on "*" to actions that have no resource-level permissions (EC2 ENIs, X-Ray, key policy)', () => {
-    const allowedOnStar = /^(ec2:(Describe\w+|CreateNetworkInterface|CreateNetworkInterfacePermission|DeleteNetworkInterface|AssignPrivateIpAddresses|UnassignPrivateIpAddresses)|xray:Put\w+|sts:AssumeRole)$/;
+    const allowedOnStar =
+      /^(ec2:(Describe\w+|CreateNetworkInterface|CreateNetworkInterfacePermission|DeleteNetworkInterface|AssignPrivateIpAddresses|UnassignPrivateIpAddresses)|xray:Put\w+|sts:AssumeRole)$/;
     for (const [, st] of stacks) {
       for (const { where, doc } of policies(st)) {
         if (where.startsWith('aws_kms_key.')) continue; // in a key policy "*" means "this key"
@@ -88,7 +92,11 @@ describe('the deployment as a whole', () => {
       const trust = JSON.parse(role.assume_role_policy as string) as PolicyDocument;
       assert.equal(trust.Statement.length, 1, id);
       assert.deepEqual(Object.keys(trust.Statement[0]!.Principal as object), ['Service'], id);
-      assert.deepEqual(trust.Statement[0]!.Condition, { StringEquals: { 'aws:SourceAccount': '${data.aws_caller_identity.caller.account_id}' } }, id);
+      assert.deepEqual(
+        trust.Statement[0]!.Condition,
+        { StringEquals: { 'aws:SourceAccount': '${data.aws_caller_identity.caller.account_id}' } },
+        id,
+      );
     }
   });
 
@@ -143,6 +151,12 @@ describe('the deployment as a whole', () => {
   it('uses an encrypted, locked S3 backend when configured', () => {
     const remote = synth({ backend: { kind: 's3', bucket: 'acme-tfstate' } });
     const backend = (remote.api.terraform as { backend: { s3: Record<string, unknown> } }).backend.s3;
-    assert.deepEqual(backend, { bucket: 'acme-tfstate', key: 'chargeback-cdc/dev/chargeback-cdc-dev-api.tfstate', region: 'us-east-1', encrypt: true, use_lockfile: true });
+    assert.deepEqual(backend, {
+      bucket: 'acme-tfstate',
+      key: 'chargeback-cdc/dev/chargeback-cdc-dev-api.tfstate',
+      region: 'us-east-1',
+      encrypt: true,
+      use_lockfile: true,
+    });
   });
 });

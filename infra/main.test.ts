@@ -14,7 +14,12 @@ function runSynth(env: Record<string, string>) {
   const nodeDir = path.dirname(process.execPath);
   return spawnSync(process.execPath, ['--import', 'tsx', path.join(INFRA_DIR, 'main.ts')], {
     encoding: 'utf8',
-    env: { PATH: `${nodeDir}:/usr/bin:/bin`, HOME: scratch, CDKTF_OUTDIR: path.join(scratch, `out-${Math.random().toString(36).slice(2)}`), ...env },
+    env: {
+      PATH: `${nodeDir}:/usr/bin:/bin`,
+      HOME: scratch,
+      CDKTF_OUTDIR: path.join(scratch, `out-${Math.random().toString(36).slice(2)}`),
+      ...env,
+    },
   });
 }
 
@@ -35,18 +40,32 @@ describe('npm run synth', () => {
     const jar = path.join(scratch, 'standin.jar');
     writeFileSync(jar, 'stand-in');
     const out = path.join(scratch, 'synth-ok');
-    const run = runSynth({ CDKTF_OUTDIR: out, CHARGEBACK_FLINK_JAR_PLACEHOLDER: jar, CHARGEBACK_INFRA_CONFIG: configFile({ flink: { jarPath: path.join(scratch, 'not-built.jar') } }) });
+    const run = runSynth({
+      CDKTF_OUTDIR: out,
+      CHARGEBACK_FLINK_JAR_PLACEHOLDER: jar,
+      CHARGEBACK_INFRA_CONFIG: configFile({ flink: { jarPath: path.join(scratch, 'not-built.jar') } }),
+    });
     assert.equal(run.status, 0, run.stderr);
-    for (const stack of ['foundation', 'api', 'streaming', 'monitoring']) assert.ok(existsSync(path.join(out, 'stacks', `chargeback-cdc-dev-${stack}`, 'cdk.tf.json')), stack);
+    for (const stack of ['foundation', 'api', 'streaming', 'monitoring'])
+      assert.ok(existsSync(path.join(out, 'stacks', `chargeback-cdc-dev-${stack}`, 'cdk.tf.json')), stack);
     assert.match(run.stderr, /^synthesized chargeback-cdc-dev \(us-east-1\)/);
   });
 
   it('reports every invalid config value at once', () => {
-    const run = runSynth({ CHARGEBACK_INFRA_CONFIG: configFile({ environment: 'Prod!', region: 'mars', network: { mode: 'existing', vpcId: 'vpc-1', privateSubnetIds: ['subnet-1'] } }) });
+    const run = runSynth({
+      CHARGEBACK_INFRA_CONFIG: configFile({
+        environment: 'Prod!',
+        region: 'mars',
+        network: { mode: 'existing', vpcId: 'vpc-1', privateSubnetIds: ['subnet-1'] },
+      }),
+    });
     assert.equal(run.status, 1);
     assert.match(run.stderr, /environment: /);
     assert.match(run.stderr, /region: /);
-    assert.match(run.stderr, /network\.privateSubnetIds: MSK Serverless and Managed Flink need subnets in at least two Availability Zones/);
+    assert.match(
+      run.stderr,
+      /network\.privateSubnetIds: MSK Serverless and Managed Flink need subnets in at least two Availability Zones/,
+    );
   });
 });
 
@@ -57,7 +76,13 @@ describe('resolveFlinkJar', () => {
     const placeholder = path.join(scratch, 'placeholder.jar');
     writeFileSync(placeholder, 'placeholder');
     assert.deepEqual([resolveFlinkJar(built, placeholder).path, resolveFlinkJar(built, placeholder).placeholder], [built, false]);
-    assert.deepEqual([resolveFlinkJar(path.join(scratch, 'nope.jar'), placeholder).path, resolveFlinkJar(path.join(scratch, 'nope.jar'), placeholder).placeholder], [placeholder, true]);
+    assert.deepEqual(
+      [
+        resolveFlinkJar(path.join(scratch, 'nope.jar'), placeholder).path,
+        resolveFlinkJar(path.join(scratch, 'nope.jar'), placeholder).placeholder,
+      ],
+      [placeholder, true],
+    );
     assert.throws(() => resolveFlinkJar(path.join(scratch, 'nope.jar')), FlinkJarMissingError);
   });
 });

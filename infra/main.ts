@@ -17,7 +17,9 @@ try {
   const { app } = buildApp(config, { flinkJarPlaceholder: process.env.CHARGEBACK_FLINK_JAR_PLACEHOLDER || undefined });
   app.synth();
   const rel = path.relative(process.cwd(), app.outdir) || '.';
-  console.error(`synthesized ${config.project}-${config.environment} (${config.region}) into ${rel}/stacks in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.error(
+    `synthesized ${config.project}-${config.environment} (${config.region}) into ${rel}/stacks in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
 } catch (e) {
   if (e instanceof FlinkJarMissingError || e instanceof InfraConfigError || e instanceof BundleError) {
     console.error(e.message);

@@ -39,7 +39,10 @@ describe('detached service processes', () => {
   });
 
   it('reports a missing binary as an error instead of a pid', async () => {
-    await assert.rejects(spawnDetached({ command: join(dir, 'no-such-binary'), args: [], logFile: join(dir, 'x.log'), pidFile: join(dir, 'x.pid') }), /ENOENT/);
+    await assert.rejects(
+      spawnDetached({ command: join(dir, 'no-such-binary'), args: [], logFile: join(dir, 'x.log'), pidFile: join(dir, 'x.pid') }),
+      /ENOENT/,
+    );
   });
 
   it('says not-running when stopping a process that is already gone', async () => {

@@ -18,7 +18,14 @@ import {
   type BucketLocationConstraint,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { CreateQueueCommand, DeleteQueueCommand, GetQueueAttributesCommand, GetQueueUrlCommand, QueueDoesNotExist, type SQSClient } from '@aws-sdk/client-sqs';
+import {
+  CreateQueueCommand,
+  DeleteQueueCommand,
+  GetQueueAttributesCommand,
+  GetQueueUrlCommand,
+  QueueDoesNotExist,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
 import { ResourceMismatchError } from './errors.ts';
 
 const WAIT_SECONDS = 60;
@@ -55,7 +62,12 @@ export async function ensureTable(ddb: DynamoDBClient, name: string): Promise<Ta
   }
   const key = table?.KeySchema?.[0];
   const stream = table?.StreamSpecification;
-  if (key?.AttributeName !== 'chargeback_id' || !stream?.StreamEnabled || stream.StreamViewType !== 'NEW_AND_OLD_IMAGES' || !table?.LatestStreamArn) {
+  if (
+    key?.AttributeName !== 'chargeback_id' ||
+    !stream?.StreamEnabled ||
+    stream.StreamViewType !== 'NEW_AND_OLD_IMAGES' ||
+    !table?.LatestStreamArn
+  ) {
     throw new ResourceMismatchError(
       `DynamoDB table ${name} exists but is not keyed by chargeback_id with a NEW_AND_OLD_IMAGES stream: delete it so it is re-created (locally: stack down && stack up)`,
     );
@@ -86,7 +98,8 @@ export async function deleteTable(ddb: DynamoDBClient, name: string): Promise<vo
 export async function ensureBucket(s3: S3Client, name: string, region: string): Promise<void> {
   if (await bucketExists(s3, name)) return;
   try {
-    const location = region === 'us-east-1' ? {} : { CreateBucketConfiguration: { LocationConstraint: region as BucketLocationConstraint } };
+    const location =
+      region === 'us-east-1' ? {} : { CreateBucketConfiguration: { LocationConstraint: region as BucketLocationConstraint } };
     await s3.send(new CreateBucketCommand({ Bucket: name, ...location }));
   } catch (e) {
     // Created by a concurrent `ensure` between our HeadBucket and CreateBucket: fine.
@@ -109,7 +122,10 @@ export async function deleteBucket(s3: S3Client, name: string): Promise<void> {
   if (!(await bucketExists(s3, name))) return;
   for (;;) {
     const page = await s3.send(new ListObjectVersionsCommand({ Bucket: name, MaxKeys: 1000 }));
-    const objects = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])].map((o) => ({ Key: o.Key ?? '', VersionId: o.VersionId }));
+    const objects = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])].map((o) => ({
+      Key: o.Key ?? '',
+      VersionId: o.VersionId,
+    }));
     if (objects.length === 0) break;
     await s3.send(new DeleteObjectsCommand({ Bucket: name, Delete: { Objects: objects, Quiet: true } }));
   }

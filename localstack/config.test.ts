@@ -25,7 +25,12 @@ describe('loadStackConfig', () => {
   });
 
   it('takes endpoints from the environment on the external backend', () => {
-    const cfg = loadStackConfig({ LOCAL_STACK: 'external', AWS_REGION: 'eu-west-1', KAFKA_BROKERS: 'b-1.msk:9098, b-2.msk:9098', KAFKA_AUTH: 'msk-iam' });
+    const cfg = loadStackConfig({
+      LOCAL_STACK: 'external',
+      AWS_REGION: 'eu-west-1',
+      KAFKA_BROKERS: 'b-1.msk:9098, b-2.msk:9098',
+      KAFKA_AUTH: 'msk-iam',
+    });
     assert.equal(cfg.awsEndpoint, undefined);
     assert.equal(cfg.credentials, undefined);
     assert.equal(cfg.forcePathStyle, false);
@@ -36,13 +41,25 @@ describe('loadStackConfig', () => {
   });
 
   it('uses test credentials for an emulator behind AWS_ENDPOINT_URL unless the environment names some', () => {
-    assert.deepEqual(loadStackConfig({ LOCAL_STACK: 'external', AWS_ENDPOINT_URL: 'http://127.0.0.1:4566' }).credentials, { accessKeyId: 'test', secretAccessKey: 'test' });
-    assert.equal(loadStackConfig({ LOCAL_STACK: 'external', AWS_ENDPOINT_URL: 'http://127.0.0.1:4566', AWS_PROFILE: 'dev' }).credentials, undefined);
+    assert.deepEqual(loadStackConfig({ LOCAL_STACK: 'external', AWS_ENDPOINT_URL: 'http://127.0.0.1:4566' }).credentials, {
+      accessKeyId: 'test',
+      secretAccessKey: 'test',
+    });
+    assert.equal(
+      loadStackConfig({ LOCAL_STACK: 'external', AWS_ENDPOINT_URL: 'http://127.0.0.1:4566', AWS_PROFILE: 'dev' }).credentials,
+      undefined,
+    );
   });
 
   it('reports every invalid variable at once, by its environment name', () => {
     assert.throws(
-      () => loadStackConfig({ LOCAL_STACK: 'external', AWS_ENDPOINT_URL: 'not a url', KAFKA_BROKERS: 'nohostport', KAFKA_AUTH: 'sasl' }),
+      () =>
+        loadStackConfig({
+          LOCAL_STACK: 'external',
+          AWS_ENDPOINT_URL: 'not a url',
+          KAFKA_BROKERS: 'nohostport',
+          KAFKA_AUTH: 'sasl',
+        }),
       (e: unknown) => {
         assert.ok(e instanceof StackConfigError);
         assert.equal(e.code, 'LOCALSTACK_CONFIG_INVALID');
@@ -68,7 +85,9 @@ describe('localAwsClientConfig', () => {
   });
 
   it('leaves endpoint and credentials to the SDK against real AWS', () => {
-    assert.deepEqual(localAwsClientConfig(loadStackConfig({ LOCAL_STACK: 'external', AWS_REGION: 'us-west-2' })), { region: 'us-west-2' });
+    assert.deepEqual(localAwsClientConfig(loadStackConfig({ LOCAL_STACK: 'external', AWS_REGION: 'us-west-2' })), {
+      region: 'us-west-2',
+    });
   });
 });
 

@@ -115,7 +115,10 @@ export function localAwsClientConfig(cfg: StackConfig = loadStackConfig()): AwsS
 
 /** The config as it may be printed (at --verbose): the secret key is masked. */
 export function describeStackConfig(cfg: StackConfig): Record<string, unknown> {
-  return { ...cfg, credentials: cfg.credentials ? { accessKeyId: cfg.credentials.accessKeyId, secretAccessKey: '****' } : 'default chain' };
+  return {
+    ...cfg,
+    credentials: cfg.credentials ? { accessKeyId: cfg.credentials.accessKeyId, secretAccessKey: '****' } : 'default chain',
+  };
 }
 
 function splitList(value: string): string[] {

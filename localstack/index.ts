@@ -14,7 +14,16 @@
  * const { backend, resources } = await stackUp({ onProgress: console.log });
  * console.log(backend, resources.table.streamArn);
  */
-export { stackUp, stackDown, stackStatus, stopKafka, startKafka, type StackInfo, type StackStatus, type StackOptions } from './stack.ts';
+export {
+  stackUp,
+  stackDown,
+  stackStatus,
+  stopKafka,
+  startKafka,
+  type StackInfo,
+  type StackStatus,
+  type StackOptions,
+} from './stack.ts';
 
 /**
  * @example

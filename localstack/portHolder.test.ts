@@ -33,7 +33,12 @@ describe('listeningInodes', () => {
 
 describe('portBusyMessage', () => {
   it('names the holder by pid and command and says how to free the port, on one line', () => {
-    const line = portBusyMessage(9092, 'Kafka', { pid: 1234, command: 'java -cp x kafka.Kafka server.properties' }, USE_EXTERNAL_HINT);
+    const line = portBusyMessage(
+      9092,
+      'Kafka',
+      { pid: 1234, command: 'java -cp x kafka.Kafka server.properties' },
+      USE_EXTERNAL_HINT,
+    );
     assert.equal(
       line,
       'port 9092 (Kafka) is taken by pid 1234 (java -cp x kafka.Kafka server.properties): stop it (kill 1234) or run with LOCAL_STACK=external to use what is already there',
@@ -48,7 +53,10 @@ describe('portBusyMessage', () => {
   });
 
   it('says so when the holder cannot be seen', () => {
-    assert.match(portBusyMessage(9093, 'Kafka controller', {}), /^port 9093 \(Kafka controller\) is taken by a process we cannot see .*ss -ltnp 'sport = :9093'/);
+    assert.match(
+      portBusyMessage(9093, 'Kafka controller', {}),
+      /^port 9093 \(Kafka controller\) is taken by a process we cannot see .*ss -ltnp 'sport = :9093'/,
+    );
   });
 });
 

@@ -1,7 +1,16 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { deleteBucket, deleteQueue, deleteTable, ensureBucket, ensureQueue, ensureTable, type QueueInfo, type TableInfo } from './awsResources.ts';
+import {
+  deleteBucket,
+  deleteQueue,
+  deleteTable,
+  ensureBucket,
+  ensureQueue,
+  ensureTable,
+  type QueueInfo,
+  type TableInfo,
+} from './awsResources.ts';
 import { Backend, loadStackConfig, localAwsClientConfig, type RunningBackend, type StackConfig } from './config.ts';
 import { UnsupportedOperationError } from './errors.ts';
 import { stackKafka, withAdmin } from './kafka/stackKafka.ts';
@@ -25,7 +34,10 @@ export interface StackResources {
  * shape of what exists. Safe to call any number of times, on any backend.
  */
 export async function ensureResources(cfg: StackConfig = loadStackConfig()): Promise<StackResources> {
-  const [aws, topics] = await settleAll([ensureAwsResources(cfg), withAdmin(stackKafka(cfg), (admin) => ensureTopics(admin, topicSpecs(cfg)))] as const);
+  const [aws, topics] = await settleAll([
+    ensureAwsResources(cfg),
+    withAdmin(stackKafka(cfg), (admin) => ensureTopics(admin, topicSpecs(cfg))),
+  ] as const);
   return { ...aws, topics };
 }
 
@@ -44,7 +56,10 @@ export interface ResetReport {
  * Consumers and producers of the pipeline should be stopped first. Refused on the external backend,
  * where it would delete a deployed stack's data.
  */
-export async function resetResources(cfg: StackConfig = loadStackConfig(), opts: { backend?: RunningBackend } = {}): Promise<ResetReport> {
+export async function resetResources(
+  cfg: StackConfig = loadStackConfig(),
+  opts: { backend?: RunningBackend } = {},
+): Promise<ResetReport> {
   const backend = opts.backend ?? (await runningBackend(cfg));
   if (backend === Backend.EXTERNAL) {
     throw new UnsupportedOperationError(
@@ -76,7 +91,11 @@ async function ensureAwsResources(cfg: StackConfig): Promise<Omit<StackResources
 
 async function deleteAwsResources(cfg: StackConfig): Promise<void> {
   await withAwsClients(cfg, ({ ddb, s3, sqs }) =>
-    settleAll([deleteTable(ddb, cfg.names.table), deleteBucket(s3, cfg.names.bucket), deleteQueue(sqs, cfg.names.streamDlqQueue)] as const),
+    settleAll([
+      deleteTable(ddb, cfg.names.table),
+      deleteBucket(s3, cfg.names.bucket),
+      deleteQueue(sqs, cfg.names.streamDlqQueue),
+    ] as const),
   );
 }
 

@@ -9,16 +9,24 @@ describe('settleAll', () => {
 
   it('waits for the slow task before throwing the one failure', async () => {
     let slowDone = false;
-    const slow = new Promise<void>((resolve) => setTimeout(() => resolve(void (slowDone = true)), 30));
+    const slow = new Promise<void>((resolve) =>
+      setTimeout(() => {
+        slowDone = true;
+        resolve();
+      }, 30),
+    );
     await assert.rejects(settleAll([Promise.reject(new Error('boom')), slow] as const), /boom/);
     assert.equal(slowDone, true);
   });
 
   it('reports every failure when several fail', async () => {
-    await assert.rejects(settleAll([Promise.reject(new Error('one')), Promise.reject(new Error('two'))] as const), (e: unknown) => {
-      assert.ok(e instanceof AggregateError);
-      assert.equal(e.message, 'one; two');
-      return true;
-    });
+    await assert.rejects(
+      settleAll([Promise.reject(new Error('one')), Promise.reject(new Error('two'))] as const),
+      (e: unknown) => {
+        assert.ok(e instanceof AggregateError);
+        assert.equal(e.message, 'one; two');
+        return true;
+      },
+    );
   });
 });

@@ -34,7 +34,10 @@ const TEST_TOPIC = 'localstack-integration-test';
 describe('native local stack', { timeout: 600_000 }, () => {
   let first: StackInfo;
   /** Why a destructive check must not run, or undefined when the stack is ours to wipe. */
-  const notOurs = () => (first.reused && process.env.STACK_TEST_DESTRUCTIVE !== '1' ? 'the stack was already up (someone else may be using it)' : undefined);
+  const notOurs = () =>
+    first.reused && process.env.STACK_TEST_DESTRUCTIVE !== '1'
+      ? 'the stack was already up (someone else may be using it)'
+      : undefined;
   const kafka = new Kafka({ clientId: 'stack-integration-test', brokers: cfg.kafkaBrokers, logLevel: logLevel.NOTHING });
 
   before(async () => {
@@ -156,7 +159,11 @@ describe('native local stack', { timeout: 600_000 }, () => {
     await admin.connect();
     try {
       const offsets = await admin.fetchTopicOffsets(TEST_TOPIC);
-      assert.equal(offsets.reduce((n, o) => n + Number(o.high), 0), 2, 'both records written before the restart are still there');
+      assert.equal(
+        offsets.reduce((n, o) => n + Number(o.high), 0),
+        2,
+        'both records written before the restart are still there',
+      );
     } finally {
       await admin.disconnect();
     }

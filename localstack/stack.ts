@@ -41,7 +41,11 @@ export interface StackStatus {
   logsDir: string;
 }
 
-const Backends: Record<RunningBackend, StackBackend> = { native: nativeBackend, containers: containersBackend, external: externalBackend };
+const Backends: Record<RunningBackend, StackBackend> = {
+  native: nativeBackend,
+  containers: containersBackend,
+  external: externalBackend,
+};
 
 const stderrLine = (line: string) => {
   process.stderr.write(`${line}\n`);
@@ -131,7 +135,9 @@ async function resolve(opts: StackOptions, intent: 'up' | 'existing'): Promise<R
     );
     if (running) {
       if (requested.backend === Backend.AUTO || requested.backend === recorded) return ctx;
-      throw new StackConflictError(`the ${recorded} stack is up; run \`stack down\` before starting the ${requested.backend} one`);
+      throw new StackConflictError(
+        `the ${recorded} stack is up; run \`stack down\` before starting the ${requested.backend} one`,
+      );
     }
   }
   const { backend, notice } = await selectBackend(requested.backend, opts.probeDocker ?? probeDocker);

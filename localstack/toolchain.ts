@@ -41,7 +41,10 @@ export function checkJava(env: NodeJS.ProcessEnv = process.env): string {
 
 export function checkMaven(): void {
   if (run('mvn', ['-v']) === undefined) {
-    throw new MissingToolError('mvn', 'Maven is needed once to fetch the Kafka jars from Maven Central (mvn not found): install Maven 3.8+ (Debian: apt-get install maven)');
+    throw new MissingToolError(
+      'mvn',
+      'Maven is needed once to fetch the Kafka jars from Maven Central (mvn not found): install Maven 3.8+ (Debian: apt-get install maven)',
+    );
   }
 }
 
@@ -51,7 +54,10 @@ export function checkPython(): string {
   const [needMajor, needMinor] = ToolRequirements.python;
   if (!version || version[0] < needMajor || (version[0] === needMajor && version[1] < needMinor)) {
     const found = version ? `found Python ${version.join('.')}` : 'python3 not found';
-    throw new MissingToolError('python3', `moto needs Python ${needMajor}.${needMinor}+ (${found}): install it (Debian: apt-get install python3 python3-venv) and make python3 point to it`);
+    throw new MissingToolError(
+      'python3',
+      `moto needs Python ${needMajor}.${needMinor}+ (${found}): install it (Debian: apt-get install python3 python3-venv) and make python3 point to it`,
+    );
   }
   return 'python3';
 }

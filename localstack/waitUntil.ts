@@ -29,7 +29,10 @@ export async function waitUntil<T>(probe: () => Promise<T | undefined>, opts: Wa
     }
     await sleep(opts.intervalMs ?? 200);
   }
-  return { ok: false, reason: `not ready after ${Math.round(opts.timeoutMs / 1000)} s${lastError ? ` (last error: ${lastError})` : ''}` };
+  return {
+    ok: false,
+    reason: `not ready after ${Math.round(opts.timeoutMs / 1000)} s${lastError ? ` (last error: ${lastError})` : ''}`,
+  };
 }
 
 /** True when something accepts TCP connections on host:port within timeoutMs. */

@@ -7,7 +7,11 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-interface Counts { passed: number; failed: number; skipped: number }
+interface Counts {
+  passed: number;
+  failed: number;
+  skipped: number;
+}
 const rows: Array<[string, Counts]> = [];
 
 function tap(file: string, name: string) {
@@ -20,7 +24,9 @@ function tap(file: string, name: string) {
 function cucumber(file: string) {
   if (!existsSync(file)) return;
   const c: Counts = { passed: 0, failed: 0, skipped: 0 };
-  for (const feature of JSON.parse(readFileSync(file, 'utf8')) as Array<{ elements?: Array<{ type: string; steps: Array<{ result: { status: string } }> }> }>) {
+  for (const feature of JSON.parse(readFileSync(file, 'utf8')) as Array<{
+    elements?: Array<{ type: string; steps: Array<{ result: { status: string } }> }>;
+  }>) {
     for (const el of feature.elements ?? []) {
       if (el.type !== 'scenario') continue;
       const statuses = el.steps.map((s) => s.result.status);
@@ -55,7 +61,13 @@ cucumber('reports/cucumber.json');
 
 // Suites that failed without a report of their own (type errors, a stack that would not start).
 const reported = new Set(rows.map(([n]) => n));
-const byStatus: Record<string, string> = { 'unit and property tests': 'unit and property tests', 'acceptance (cucumber)': 'acceptance scenarios', 'integration tests (real stack)': 'integration tests', 'flink job (maven)': 'flink job tests', 'infra (synth, bundles, checkov)': 'infra tests' };
+const byStatus: Record<string, string> = {
+  'unit and property tests': 'unit and property tests',
+  'acceptance (cucumber)': 'acceptance scenarios',
+  'integration tests (real stack)': 'integration tests',
+  'flink job (maven)': 'flink job tests',
+  'infra (synth, bundles, checkov)': 'infra tests',
+};
 if (existsSync('reports/suite-status.txt')) {
   for (const line of readFileSync('reports/suite-status.txt', 'utf8').trim().split('\n')) {
     const m = /^(.*) (\d+)$/.exec(line);
@@ -69,7 +81,9 @@ if (existsSync('reports/suite-status.txt')) {
 
 const total: Counts = { passed: 0, failed: 0, skipped: 0 };
 for (const [name, c] of rows) {
-  console.log(`${name.padEnd(40)} ${String(c.passed).padStart(5)} passed ${String(c.failed).padStart(4)} failed ${String(c.skipped).padStart(4)} skipped`);
+  console.log(
+    `${name.padEnd(40)} ${String(c.passed).padStart(5)} passed ${String(c.failed).padStart(4)} failed ${String(c.skipped).padStart(4)} skipped`,
+  );
   total.passed += c.passed;
   total.failed += c.failed;
   total.skipped += c.skipped;

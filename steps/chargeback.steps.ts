@@ -23,10 +23,15 @@ async function postChargeback(world: ChargebackWorld, amount: string, currency: 
 
 async function fileChargeback(world: ChargebackWorld, amount: string, currency: string, reason: string): Promise<void> {
   await postChargeback(world, amount, currency, reason);
-  assert.equal(world.response!.status, 201, `POST /chargebacks answered ${world.response!.status}: ${JSON.stringify(world.response!.body)}`);
+  assert.equal(
+    world.response!.status,
+    201,
+    `POST /chargebacks answered ${world.response!.status}: ${JSON.stringify(world.response!.body)}`,
+  );
 }
 
-const forChargeback = (id: string, type?: string) => (r: ChangeRecord) => r.chargeback_id === id && (!type || r.event_type === type);
+const forChargeback = (id: string, type?: string) => (r: ChangeRecord) =>
+  r.chargeback_id === id && (!type || r.event_type === type);
 
 /** Waits for the expected rows, then one more rollover, so a late duplicate would be seen too. */
 async function landedExactly(pred: (r: ChangeRecord) => boolean, count: number) {
@@ -35,23 +40,34 @@ async function landedExactly(pred: (r: ChangeRecord) => boolean, count: number) 
   assert.equal(first.length, count, `expected ${count} landed row(s) within ${LANDING_TIMEOUT_MS} ms, found ${first.length}`);
   await new Promise((r) => setTimeout(r, TEST_ROLLOVER_MS * 2));
   const settled = await landing.rowsWhere(pred);
-  assert.equal(settled.length, count, `expected exactly ${count} row(s); ${settled.length} landed: ${settled.map((s) => s.key).join(', ')}`);
+  assert.equal(
+    settled.length,
+    count,
+    `expected exactly ${count} row(s); ${settled.length} landed: ${settled.map((s) => s.key).join(', ')}`,
+  );
   return settled;
 }
 
 Given('the pipeline is running on the local stack', function (this: ChargebackWorld) {
   const p = currentPipeline();
-  for (const c of [p.api, p.poller, p.writer]) assert.ok(c.running, `the ${c.name} process is not running; its output:\n${c.recentOutput()}`);
+  for (const c of [p.api, p.poller, p.writer])
+    assert.ok(c.running, `the ${c.name} process is not running; its output:\n${c.recentOutput()}`);
 });
 
-When('a merchant files a chargeback of {string} {string} for {string}', async function (this: ChargebackWorld, amount: string, currency: string, reason: string) {
-  await postChargeback(this, amount, currency, reason);
-});
+When(
+  'a merchant files a chargeback of {string} {string} for {string}',
+  async function (this: ChargebackWorld, amount: string, currency: string, reason: string) {
+    await postChargeback(this, amount, currency, reason);
+  },
+);
 
-Given('a merchant has filed a chargeback of {string} {string} for {string}', async function (this: ChargebackWorld, amount: string, currency: string, reason: string) {
-  await fileChargeback(this, amount, currency, reason);
-  await landedExactly(forChargeback(this.chargeback!.chargeback_id, 'INSERT'), 1);
-});
+Given(
+  'a merchant has filed a chargeback of {string} {string} for {string}',
+  async function (this: ChargebackWorld, amount: string, currency: string, reason: string) {
+    await fileChargeback(this, amount, currency, reason);
+    await landedExactly(forChargeback(this.chargeback!.chargeback_id, 'INSERT'), 1);
+  },
+);
 
 When('the chargeback moves to {string}', async function (this: ChargebackWorld, status: string) {
   await call(this, 'PATCH', `/chargebacks/${this.chargeback!.chargeback_id}`, { status });
@@ -62,11 +78,14 @@ When('the chargeback is deleted', async function (this: ChargebackWorld) {
   assert.equal(this.response!.status, 200, JSON.stringify(this.response!.body));
 });
 
-Then('the API answers {int} with status {string} and a chargeback id', function (this: ChargebackWorld, code: number, status: string) {
-  assert.equal(this.response!.status, code, JSON.stringify(this.response!.body));
-  assert.equal(this.response!.body.status, status);
-  assert.match(String(this.response!.body.chargeback_id), /^cb_[0-9a-f-]{36}$/);
-});
+Then(
+  'the API answers {int} with status {string} and a chargeback id',
+  function (this: ChargebackWorld, code: number, status: string) {
+    assert.equal(this.response!.status, code, JSON.stringify(this.response!.body));
+    assert.equal(this.response!.body.status, status);
+    assert.match(String(this.response!.body.chargeback_id), /^cb_[0-9a-f-]{36}$/);
+  },
+);
 
 Then('the API answers {int} with status {string}', function (this: ChargebackWorld, code: number, status: string) {
   assert.equal(this.response!.status, code, JSON.stringify(this.response!.body));
@@ -78,18 +97,24 @@ Then('the API answers {int} naming the allowed next statuses', function (this: C
   assert.match(String(this.response!.body.message), /allowed next: UNDER_REVIEW, ACCEPTED/);
 });
 
-Then('exactly one {string} row for that chargeback lands under the UTC date and hour it was processed', async function (this: ChargebackWorld, type: string) {
-  const before = new Date(this.response!.sentAt);
-  const [landed] = await landedExactly(forChargeback(this.chargeback!.chargeback_id, type), 1);
-  const after = new Date();
-  const m = /^landing\/chargebacks\/(\d{4}-\d{2}-\d{2})\/(\d{2})\/[^/]+\.parquet$/.exec(landed!.key);
-  assert.ok(m, `landed key ${landed!.key} is not landing/chargebacks/YYYY-MM-DD/HH/<part>.parquet`);
-  const bucketOf = (d: Date) => `${d.toISOString().slice(0, 10)}/${d.toISOString().slice(11, 13)}`;
-  assert.ok([bucketOf(before), bucketOf(after)].includes(`${m[1]}/${m[2]}`), `bucket ${m[1]}/${m[2]} is not the UTC hour of processing (${bucketOf(before)}..${bucketOf(after)})`);
-  this.lastLanded = landed!.row;
-});
+Then(
+  'exactly one {string} row for that chargeback lands under the UTC date and hour it was processed',
+  async function (this: ChargebackWorld, type: string) {
+    const before = new Date(this.response!.sentAt);
+    const [landed] = await landedExactly(forChargeback(this.chargeback!.chargeback_id, type), 1);
+    const after = new Date();
+    const m = /^landing\/chargebacks\/(\d{4}-\d{2}-\d{2})\/(\d{2})\/[^/]+\.parquet$/.exec(landed!.key);
+    assert.ok(m, `landed key ${landed!.key} is not landing/chargebacks/YYYY-MM-DD/HH/<part>.parquet`);
+    const bucketOf = (d: Date) => `${d.toISOString().slice(0, 10)}/${d.toISOString().slice(11, 13)}`;
+    assert.ok(
+      [bucketOf(before), bucketOf(after)].includes(`${m[1]}/${m[2]}`),
+      `bucket ${m[1]}/${m[2]} is not the UTC hour of processing (${bucketOf(before)}..${bucketOf(after)})`,
+    );
+    this.lastLanded = landed!.row;
+  },
+);
 
-Then('the landed row has the chargeback\'s exact values', async function (this: ChargebackWorld) {
+Then("the landed row has the chargeback's exact values", async function (this: ChargebackWorld) {
   const cb = this.chargeback!;
   const row = this.lastLanded;
   assert.ok(row, 'no landed row was found by an earlier step');
@@ -105,12 +130,15 @@ Then('the landed row has the chargeback\'s exact values', async function (this: 
   assert.ok(row.event_id.length > 0);
 });
 
-Then('exactly one {string} row for that chargeback lands with status {string} and previous status {string}', async function (this: ChargebackWorld, type: string, status: string, previous: string) {
-  const [landed] = await landedExactly(forChargeback(this.chargeback!.chargeback_id, type), 1);
-  assert.equal(landed!.row.status, status);
-  assert.equal(landed!.row.previous_status, previous);
-  this.lastLanded = landed!.row;
-});
+Then(
+  'exactly one {string} row for that chargeback lands with status {string} and previous status {string}',
+  async function (this: ChargebackWorld, type: string, status: string, previous: string) {
+    const [landed] = await landedExactly(forChargeback(this.chargeback!.chargeback_id, type), 1);
+    assert.equal(landed!.row.status, status);
+    assert.equal(landed!.row.previous_status, previous);
+    this.lastLanded = landed!.row;
+  },
+);
 
 Then('no {string} row for that chargeback lands', async function (this: ChargebackWorld, type: string) {
   await new Promise((r) => setTimeout(r, TEST_ROLLOVER_MS * 3));

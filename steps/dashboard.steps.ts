@@ -4,7 +4,16 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { After, Given, Then } from '@cucumber/cucumber';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { ALARM_KEYS, Alarms, HEADLINE, isMetricName, localWidgets, prometheusName, PROMETHEUS_CONTENT_TYPE, type MetricName } from '../pipeline/metrics/index.ts';
+import {
+  ALARM_KEYS,
+  Alarms,
+  HEADLINE,
+  isMetricName,
+  localWidgets,
+  prometheusName,
+  PROMETHEUS_CONTENT_TYPE,
+  type MetricName,
+} from '../pipeline/metrics/index.ts';
 import { canonicalAmount } from '../pipeline/schema/index.ts';
 import { currentPipeline, LANDING_TIMEOUT_MS } from './support/pipeline.ts';
 import type { ChargebackWorld } from './support/world.ts';
@@ -14,7 +23,16 @@ import type { ChargebackWorld } from './support/world.ts';
  * profile per scenario and nothing phoning home.
  */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 interface Browser {
   context: BrowserContext;
@@ -68,16 +86,21 @@ async function countersGrow(world: ChargebackWorld, names: string[], timeoutMs: 
     const still = names.filter((n) => (now.get(counter(n)) ?? 0) <= (before.get(counter(n)) ?? 0));
     if (still.length === 0) return;
     if (Date.now() > deadline) {
-      assert.fail(`after ${timeoutMs} ms these counters had not grown in /metrics: ${still.map((n) => `${counter(n)} ${before.get(counter(n)) ?? 0} → ${now.get(counter(n)) ?? 'absent'}`).join(', ')}`);
+      assert.fail(
+        `after ${timeoutMs} ms these counters had not grown in /metrics: ${still.map((n) => `${counter(n)} ${before.get(counter(n)) ?? 0} → ${now.get(counter(n)) ?? 'absent'}`).join(', ')}`,
+      );
     }
     await new Promise((r) => setTimeout(r, 500));
   }
 }
 
-Then('the API counters {string} and {string} have grown in \\/metrics', async function (this: ChargebackWorld, a: string, b: string) {
-  // The API process records these in its own registry as it answers: no delay.
-  await countersGrow(this, [a, b], 1_000);
-});
+Then(
+  'the API counters {string} and {string} have grown in \\/metrics',
+  async function (this: ChargebackWorld, a: string, b: string) {
+    // The API process records these in its own registry as it answers: no delay.
+    await countersGrow(this, [a, b], 1_000);
+  },
+);
 
 Then(
   'within the landing time the counters {string}, {string} and {string} have grown in \\/metrics',
@@ -125,36 +148,55 @@ Given('the dashboard is open in headless Chromium', { timeout: 90_000 }, async f
   assert.deepEqual(errors, [], 'the page threw');
 });
 
-Then('it draws every widget of the catalogue, the headline figures and the latest landed files', async function (this: ChargebackWorld) {
-  const { page } = browsers.get(this)!;
-  const titles = await page.locator('.card h3').allTextContents();
-  assert.deepEqual(titles, localWidgets().map((w) => w.title));
-  const tiles = await page.locator('.tile').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.metric));
-  assert.deepEqual(tiles, [...HEADLINE]);
-  // Live numbers: every component is up and the charts have drawn lines.
-  for (const c of ['api', 'poller', 'writer']) assert.ok(await page.locator(`.chip.up[data-component="${c}"]`).count(), `the ${c} process shows as running`);
-  assert.ok((await page.locator('.card svg polyline').count()) > 0, 'no chart has a line');
-  await page.waitForSelector('[data-testid="files-list"] tbody tr[data-key]', { timeout: 15_000 });
-});
+Then(
+  'it draws every widget of the catalogue, the headline figures and the latest landed files',
+  async function (this: ChargebackWorld) {
+    const { page } = browsers.get(this)!;
+    const titles = await page.locator('.card h3').allTextContents();
+    assert.deepEqual(
+      titles,
+      localWidgets().map((w) => w.title),
+    );
+    const tiles = await page.locator('.tile').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.metric));
+    assert.deepEqual(tiles, [...HEADLINE]);
+    // Live numbers: every component is up and the charts have drawn lines.
+    for (const c of ['api', 'poller', 'writer'])
+      assert.ok(await page.locator(`.chip.up[data-component="${c}"]`).count(), `the ${c} process shows as running`);
+    assert.ok((await page.locator('.card svg polyline').count()) > 0, 'no chart has a line');
+    await page.waitForSelector('[data-testid="files-list"] tbody tr[data-key]', { timeout: 15_000 });
+  },
+);
 
 Then('it shows every alarm with its CloudWatch threshold and a state', async function (this: ChargebackWorld) {
   const { page } = browsers.get(this)!;
   const rows = page.locator('[data-testid="alarms"] tbody tr');
   assert.deepEqual(await rows.evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.alarm)), [...ALARM_KEYS]);
-  for (const state of await rows.evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.state))) assert.match(String(state), /^(OK|ALARM|INSUFFICIENT_DATA)$/);
-  const data = (await (await fetch(`${currentPipeline().apiUrl}/dashboard/data`)).json()) as { alarms: Array<{ key: keyof typeof Alarms; threshold: number }> };
+  for (const state of await rows.evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.state)))
+    assert.match(String(state), /^(OK|ALARM|INSUFFICIENT_DATA)$/);
+  const data = (await (await fetch(`${currentPipeline().apiUrl}/dashboard/data`)).json()) as {
+    alarms: Array<{ key: keyof typeof Alarms; threshold: number }>;
+  };
   for (const a of data.alarms) assert.equal(a.threshold, Alarms[a.key].threshold, `${a.key} threshold`);
 });
 
-Then("the dashboard's rows-landed figure grows and its files list shows the part file that holds the chargeback", async function (this: ChargebackWorld) {
-  const b = browsers.get(this)!;
-  const id = this.chargeback!.chargeback_id;
-  const [landed] = await currentPipeline().landing.waitForRows((r) => r.chargeback_id === id, 1, LANDING_TIMEOUT_MS);
-  assert.ok(landed, `chargeback ${id} did not land within ${LANDING_TIMEOUT_MS} ms`);
-  b.landedKey = landed.key;
-  await eventually(`the rows-landed figure to grow past ${b.rowsBefore}`, 20_000, async () => ((await rowsLanded(b.page)) ?? 0) > b.rowsBefore || undefined);
-  await b.page.waitForSelector(`[data-testid="files-list"] tr[data-key="${landed.key}"] td[data-rows]:not([data-rows=""])`, { timeout: 20_000 });
-});
+Then(
+  "the dashboard's rows-landed figure grows and its files list shows the part file that holds the chargeback",
+  async function (this: ChargebackWorld) {
+    const b = browsers.get(this)!;
+    const id = this.chargeback!.chargeback_id;
+    const [landed] = await currentPipeline().landing.waitForRows((r) => r.chargeback_id === id, 1, LANDING_TIMEOUT_MS);
+    assert.ok(landed, `chargeback ${id} did not land within ${LANDING_TIMEOUT_MS} ms`);
+    b.landedKey = landed.key;
+    await eventually(
+      `the rows-landed figure to grow past ${b.rowsBefore}`,
+      20_000,
+      async () => ((await rowsLanded(b.page)) ?? 0) > b.rowsBefore || undefined,
+    );
+    await b.page.waitForSelector(`[data-testid="files-list"] tr[data-key="${landed.key}"] td[data-rows]:not([data-rows=""])`, {
+      timeout: 20_000,
+    });
+  },
+);
 
 Then('a screenshot of the dashboard is saved as {string}', async function (this: ChargebackWorld, path: string) {
   const { page } = browsers.get(this)!;

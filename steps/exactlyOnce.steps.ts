@@ -19,52 +19,66 @@ function load(count: number, rate = 20): Promise<number> {
 
 async function reconcileNow(): Promise<ReconcileReport & { poison: number }> {
   const aws = awsClientConfigFromEnv();
-  const history = await readStreamHistory(new DynamoDBClient(aws), new DynamoDBStreamsClient(aws), process.env.TABLE_NAME!, aws.region);
+  const history = await readStreamHistory(
+    new DynamoDBClient(aws),
+    new DynamoDBStreamsClient(aws),
+    process.env.TABLE_NAME!,
+    aws.region,
+  );
   const rows = await currentPipeline().landing.rows();
   return { ...reconcile(history.changes, rows), poison: history.poison.length };
 }
 
-When('{int} chargeback requests are sent while the writer is killed with SIGKILL {int} times and restarted', async function (this: ChargebackWorld, count: number, kills: number) {
-  const { writer } = currentPipeline();
-  const loading = load(count);
-  for (let i = 0; i < kills; i++) {
-    await sleep(2_000 + Math.floor(Math.random() * 3_000)); // an arbitrary instant: mid-part, mid-upload or mid-commit
-    await writer.kill();
-    await sleep(500);
-    await writer.start();
-  }
-  assert.equal(await loading, 0, 'the load itself had errors');
-});
+When(
+  '{int} chargeback requests are sent while the writer is killed with SIGKILL {int} times and restarted',
+  async function (this: ChargebackWorld, count: number, kills: number) {
+    const { writer } = currentPipeline();
+    const loading = load(count);
+    for (let i = 0; i < kills; i++) {
+      await sleep(2_000 + Math.floor(Math.random() * 3_000)); // an arbitrary instant: mid-part, mid-upload or mid-commit
+      await writer.kill();
+      await sleep(500);
+      await writer.start();
+    }
+    assert.equal(await loading, 0, 'the load itself had errors');
+  },
+);
 
-When('{int} chargeback requests are sent while the Kafka broker is stopped for {int} seconds', async function (this: ChargebackWorld, count: number, seconds: number) {
-  const loading = load(count);
-  await sleep(3_000);
-  await stopKafka();
-  await sleep(seconds * 1000);
-  await startKafka();
-  assert.equal(await loading, 0, 'the load itself had errors');
-});
+When(
+  '{int} chargeback requests are sent while the Kafka broker is stopped for {int} seconds',
+  async function (this: ChargebackWorld, count: number, seconds: number) {
+    const loading = load(count);
+    await sleep(3_000);
+    await stopKafka();
+    await sleep(seconds * 1000);
+    await startKafka();
+    assert.equal(await loading, 0, 'the load itself had errors');
+  },
+);
 
-When('{int} chargeback requests are sent while S3 refuses connections for {int} seconds and then answers 503 for {int} seconds', async function (this: ChargebackWorld, count: number, refuse: number, fail: number) {
-  const { s3Proxy, writer } = currentPipeline();
-  const loading = load(count);
-  const rss: number[] = [];
-  const sampler = setInterval(() => {
-    const v = writer.rssMiB();
-    if (v) rss.push(v);
-  }, 500);
-  await sleep(2_000);
-  await s3Proxy.setMode('down');
-  await sleep(refuse * 1000);
-  await s3Proxy.setMode('error-503');
-  await sleep(fail * 1000);
-  await s3Proxy.setMode('pass');
-  clearInterval(sampler);
-  this.attach(`writer RSS during the outage (MiB): max ${Math.max(...rss).toFixed(0)}, samples ${rss.length}`);
-  (this as ChargebackWorld & { rss?: number[] }).rss = rss;
-  assert.ok(writer.running, `the writer died during the outage:\n${writer.recentOutput()}`);
-  assert.equal(await loading, 0, 'the load itself had errors');
-});
+When(
+  '{int} chargeback requests are sent while S3 refuses connections for {int} seconds and then answers 503 for {int} seconds',
+  async function (this: ChargebackWorld, count: number, refuse: number, fail: number) {
+    const { s3Proxy, writer } = currentPipeline();
+    const loading = load(count);
+    const rss: number[] = [];
+    const sampler = setInterval(() => {
+      const v = writer.rssMiB();
+      if (v) rss.push(v);
+    }, 500);
+    await sleep(2_000);
+    await s3Proxy.setMode('down');
+    await sleep(refuse * 1000);
+    await s3Proxy.setMode('error-503');
+    await sleep(fail * 1000);
+    await s3Proxy.setMode('pass');
+    clearInterval(sampler);
+    this.attach(`writer RSS during the outage (MiB): max ${Math.max(...rss).toFixed(0)}, samples ${rss.length}`);
+    (this as ChargebackWorld & { rss?: number[] }).rss = rss;
+    assert.ok(writer.running, `the writer died during the outage:\n${writer.recentOutput()}`);
+    assert.equal(await loading, 0, 'the load itself had errors');
+  },
+);
 
 Then('the writer kept its memory bounded during the outage', function (this: ChargebackWorld & { rss?: number[] }) {
   const rss = this.rss ?? [];
@@ -73,22 +87,25 @@ Then('the writer kept its memory bounded during the outage', function (this: Cha
   assert.ok(Math.max(...rss) < 512, `writer RSS reached ${Math.max(...rss).toFixed(0)} MiB`);
 });
 
-Given('a second writer has joined the consumer group', async function () {
+Given('a second writer has joined the consumer group', async () => {
   const p = currentPipeline();
   p.extraWriter = newWriter('writer-2', p.writerEnv);
   await p.extraWriter.start();
 });
 
-When('{int} chargeback requests are sent while one of the two writers is killed with SIGKILL', async function (this: ChargebackWorld, count: number) {
-  const p = currentPipeline();
-  const loading = load(count);
-  await sleep(4_000);
-  await p.writer.kill();
-  assert.equal(await loading, 0, 'the load itself had errors');
-  // The survivor must take over the dead writer's partitions (after its session times out).
-  await sleep(8_000);
-  await p.writer.start();
-});
+When(
+  '{int} chargeback requests are sent while one of the two writers is killed with SIGKILL',
+  async function (this: ChargebackWorld, count: number) {
+    const p = currentPipeline();
+    const loading = load(count);
+    await sleep(4_000);
+    await p.writer.kill();
+    assert.equal(await loading, 0, 'the load itself had errors');
+    // The survivor must take over the dead writer's partitions (after its session times out).
+    await sleep(8_000);
+    await p.writer.start();
+  },
+);
 
 Given('the stream processor will fail {int} batches after publishing them', async function (this: ChargebackWorld, n: number) {
   await currentPipeline().poller.restartWith({ CHARGEBACK_CDC_FAULT_PUBLISH_THEN_FAIL: String(n) });
@@ -111,7 +128,9 @@ When('{int} chargebacks are filed', async function (this: ChargebackWorld, n: nu
 Then('some changes reached the chargebacks topic more than once', async function (this: ChargebackWorld & { ids?: string[] }) {
   const ids = new Set(this.ids);
   const seen = new Map<string, number>();
-  const consumer = createKafka(kafkaConfigFromEnv('acceptance-peek')).consumer({ groupId: `acceptance-peek-${crypto.randomUUID()}` });
+  const consumer = createKafka(kafkaConfigFromEnv('acceptance-peek')).consumer({
+    groupId: `acceptance-peek-${crypto.randomUUID()}`,
+  });
   await consumer.connect();
   await consumer.subscribe({ topic: Topics.CHANGES, fromBeginning: true });
   const deadline = Date.now() + 30_000;

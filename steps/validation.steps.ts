@@ -17,17 +17,24 @@ When('a merchant posts a chargeback with {}', async function (this: ChargebackWo
   const body = INVALID[problem];
   assert.ok(body, `no request body defined for "${problem}"`);
   const sentAt = Date.now();
-  const res = await fetch(`${currentPipeline().apiUrl}/chargebacks`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: body(this.marker) });
+  const res = await fetch(`${currentPipeline().apiUrl}/chargebacks`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: body(this.marker),
+  });
   this.response = { status: res.status, body: (await res.json()) as Record<string, unknown>, sentAt };
 });
 
-Then('the API answers {int} naming the field {string} with {string}', function (this: ChargebackWorld, code: number, field: string, message: string) {
-  assert.equal(this.response!.status, code, JSON.stringify(this.response!.body));
-  const errors = this.response!.body.errors as Array<{ field: string; problem: string }>;
-  assert.ok(Array.isArray(errors), `400 body has no errors list: ${JSON.stringify(this.response!.body)}`);
-  const hit = errors.find((e) => e.field === field && e.problem.includes(message));
-  assert.ok(hit, `no error on "${field}" mentioning "${message}": ${JSON.stringify(errors)}`);
-});
+Then(
+  'the API answers {int} naming the field {string} with {string}',
+  function (this: ChargebackWorld, code: number, field: string, message: string) {
+    assert.equal(this.response!.status, code, JSON.stringify(this.response!.body));
+    const errors = this.response!.body.errors as Array<{ field: string; problem: string }>;
+    assert.ok(Array.isArray(errors), `400 body has no errors list: ${JSON.stringify(this.response!.body)}`);
+    const hit = errors.find((e) => e.field === field && e.problem.includes(message));
+    assert.ok(hit, `no error on "${field}" mentioning "${message}": ${JSON.stringify(errors)}`);
+  },
+);
 
 Then('nothing from that request lands', async function (this: ChargebackWorld) {
   await new Promise((r) => setTimeout(r, TEST_ROLLOVER_MS * 3));

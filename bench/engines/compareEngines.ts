@@ -25,7 +25,12 @@ interface WorkerReport {
  * in a process of its own — rows/s, bytes/row, peak memory — and its read-back file (contract edge
  * values + workload rows) is read by pyarrow and by the Flink job's reader.
  */
-export async function compareEngines(opts: { rows: number; runId: string; dir: string; engines?: readonly EngineName[] }): Promise<{ runs: EngineRun[]; chosen?: string }> {
+export async function compareEngines(opts: {
+  rows: number;
+  runId: string;
+  dir: string;
+  engines?: readonly EngineName[];
+}): Promise<{ runs: EngineRun[]; chosen?: string }> {
   mkdirSync(opts.dir, { recursive: true });
   const runs: EngineRun[] = [];
   const checkFiles = new Map<string, string>();
@@ -49,17 +54,25 @@ export async function compareEngines(opts: { rows: number; runId: string; dir: s
         bytesPerRow: Math.round((r.bytes / r.rows) * 10) / 10,
         peakExtraMb: Math.round(r.peakRssMb - r.baselineRssMb),
         peakRssMb: Math.round(r.peakRssMb),
-        notes: [...r.deviations, ...(r.peakResettable ? [] : ['peak RSS mark could not be reset: peak includes building the rows'])],
+        notes: [
+          ...r.deviations,
+          ...(r.peakResettable ? [] : ['peak RSS mark could not be reset: peak includes building the rows']),
+        ],
       });
-      progress(`Parquet engine ${engine}: ${runs.at(-1)!.rowsPerS?.toLocaleString('en-US')} rows/s, ${runs.at(-1)!.bytesPerRow} B/row`);
+      progress(
+        `Parquet engine ${engine}: ${runs.at(-1)!.rowsPerS?.toLocaleString('en-US')} rows/s, ${runs.at(-1)!.bytesPerRow} B/row`,
+      );
     } catch (e) {
       runs.push({ engine, version: '?', rows: opts.rows, notes: [], error: (e as Error).message });
     }
   }
 
-  progress('Parquet engines: reading every file back with pyarrow and with the Flink job\'s reader');
+  progress("Parquet engines: reading every file back with pyarrow and with the Flink job's reader");
   const files = [...checkFiles.values()];
-  const expected = [...contractRecords(opts.runId), ...changeRecords({ total: opts.rows, runId: opts.runId }, 0, Math.min(CHECK_WORKLOAD_ROWS, opts.rows))];
+  const expected = [
+    ...contractRecords(opts.runId),
+    ...changeRecords({ total: opts.rows, runId: opts.runId }, 0, Math.min(CHECK_WORKLOAD_ROWS, opts.rows)),
+  ];
   const [py, flink] = await Promise.all([
     readWithPyarrow(files).catch((e: Error) => e),
     readWithFlinkReader(files).catch((e: Error) => e),

@@ -51,7 +51,9 @@ export function duckdbEngine(): ParquetEngine {
         }
         a.closeSync();
         const file = join(dir, 'rows.parquet');
-        await db.run(`COPY rows TO '${file}' (FORMAT parquet, COMPRESSION snappy, ROW_GROUP_SIZE ${options?.rowGroupRows ?? DEFAULT_ROW_GROUP_ROWS})`);
+        await db.run(
+          `COPY rows TO '${file}' (FORMAT parquet, COMPRESSION snappy, ROW_GROUP_SIZE ${options?.rowGroupRows ?? DEFAULT_ROW_GROUP_ROWS})`,
+        );
         return new Uint8Array(readFileSync(file));
       } finally {
         db.closeSync();

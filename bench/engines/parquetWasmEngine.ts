@@ -1,4 +1,17 @@
-import { Decimal, Field, Int32, makeData, makeVector, Schema, Table, tableToIPC, TimestampMillisecond, Utf8, vectorFromArray, type Vector } from 'apache-arrow';
+import {
+  Decimal,
+  Field,
+  Int32,
+  makeData,
+  makeVector,
+  Schema,
+  Table,
+  tableToIPC,
+  TimestampMillisecond,
+  Utf8,
+  vectorFromArray,
+  type Vector,
+} from 'apache-arrow';
 import * as wasm from 'parquet-wasm';
 import type { ParquetRow } from '../../pipeline/schema/index.ts';
 import { DEFAULT_ROW_GROUP_ROWS, EngineName, installedVersion, type ParquetEngine } from './ParquetEngine.ts';
@@ -29,11 +42,14 @@ export function parquetWasmEngine(): ParquetEngine {
   };
 }
 
-const strings = (rows: readonly ParquetRow[], f: (r: ParquetRow) => string | null): Vector => vectorFromArray(rows.map(f), new Utf8());
+const strings = (rows: readonly ParquetRow[], f: (r: ParquetRow) => string | null): Vector =>
+  vectorFromArray(rows.map(f), new Utf8());
 
 const millis = (rows: readonly ParquetRow[], f: (r: ParquetRow) => bigint): Vector => {
   const data = new BigInt64Array(rows.length);
-  rows.forEach((r, i) => (data[i] = f(r)));
+  rows.forEach((r, i) => {
+    data[i] = f(r);
+  });
   return makeVector(makeData({ type: new TimestampMillisecond('UTC'), length: rows.length, data }));
 };
 

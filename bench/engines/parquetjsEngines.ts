@@ -1,6 +1,13 @@
 import { createRequire } from 'node:module';
 import { AMOUNT_SCALE, type ParquetRow } from '../../pipeline/schema/index.ts';
-import { decimalBytes, DEFAULT_ROW_GROUP_ROWS, EngineName, installedVersion, type EncodeOptions, type ParquetEngine } from './ParquetEngine.ts';
+import {
+  decimalBytes,
+  DEFAULT_ROW_GROUP_ROWS,
+  EngineName,
+  installedVersion,
+  type EncodeOptions,
+  type ParquetEngine,
+} from './ParquetEngine.ts';
 
 /**
  * The two parquetjs lines: parquetjs-lite (the library first named for this project, last
@@ -21,7 +28,10 @@ interface ParquetjsModule {
 }
 
 /** The `write(buf, cb)` / `end(cb)` stream both libraries expect, collecting the file in memory. */
-function memorySink(): { sink: { write(b: Buffer, cb?: (e?: Error) => void): boolean; end(cb?: (e?: Error) => void): void }; bytes(): Uint8Array } {
+function memorySink(): {
+  sink: { write(b: Buffer, cb?: (e?: Error) => void): boolean; end(cb?: (e?: Error) => void): void };
+  bytes(): Uint8Array;
+} {
   const chunks: Buffer[] = [];
   return {
     sink: {
@@ -38,7 +48,13 @@ function memorySink(): { sink: { write(b: Buffer, cb?: (e?: Error) => void): boo
   };
 }
 
-async function encodeWith(mod: ParquetjsModule, fields: Record<string, unknown>, toRow: (r: ParquetRow) => Record<string, unknown>, rows: readonly ParquetRow[], options?: EncodeOptions): Promise<Uint8Array> {
+async function encodeWith(
+  mod: ParquetjsModule,
+  fields: Record<string, unknown>,
+  toRow: (r: ParquetRow) => Record<string, unknown>,
+  rows: readonly ParquetRow[],
+  options?: EncodeOptions,
+): Promise<Uint8Array> {
   const { sink, bytes } = memorySink();
   const writer = await mod.ParquetWriter.openStream(new mod.ParquetSchema(fields), sink, { useDataPageV2: false });
   writer.setRowGroupSize(options?.rowGroupRows ?? DEFAULT_ROW_GROUP_ROWS);
@@ -69,7 +85,12 @@ function commonFields(amount: Record<string, unknown>): Record<string, unknown> 
 }
 
 function baseRow(r: ParquetRow): Record<string, unknown> {
-  const row: Record<string, unknown> = { ...r, event_time: Number(r.event_time), created_at: Number(r.created_at), updated_at: Number(r.updated_at) };
+  const row: Record<string, unknown> = {
+    ...r,
+    event_time: Number(r.event_time),
+    created_at: Number(r.created_at),
+    updated_at: Number(r.updated_at),
+  };
   if (r.previous_status === null) delete row.previous_status;
   return row;
 }
@@ -86,7 +107,8 @@ export function parquetjsLiteEngine(): ParquetEngine {
       'converted types only, no LogicalType (STRING/TIMESTAMP(MILLIS,UTC) are implied, not stated)',
       'no statistics, no dictionary encoding',
     ],
-    encode: (rows, options) => encodeWith(mod, fields, (r) => ({ ...baseRow(r), amount: Buffer.from(decimalBytes(r.amount)) }), rows, options),
+    encode: (rows, options) =>
+      encodeWith(mod, fields, (r) => ({ ...baseRow(r), amount: Buffer.from(decimalBytes(r.amount)) }), rows, options),
   };
 }
 
@@ -104,6 +126,7 @@ export function dsnpParquetjsEngine(): ParquetEngine {
       'no dictionary encoding',
     ],
     // The library's DECIMAL input is a JS number (it multiplies by 10^scale itself).
-    encode: (rows, options) => encodeWith(mod, fields, (r) => ({ ...baseRow(r), amount: Number(r.amount) / 10 ** AMOUNT_SCALE }), rows, options),
+    encode: (rows, options) =>
+      encodeWith(mod, fields, (r) => ({ ...baseRow(r), amount: Number(r.amount) / 10 ** AMOUNT_SCALE }), rows, options),
   };
 }

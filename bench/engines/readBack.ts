@@ -37,7 +37,9 @@ export async function readWithFlinkReader(files: string[]): Promise<Map<string, 
   await ensureFlinkJarBuilt();
   const jar = flinkJarPath();
   const classpath = `${jar}:${readFileSync(jar.replace(/chargeback-flink-job\.jar$/, 'provided-classpath.txt'), 'utf8').trim()}`;
-  const { stdout } = await run('java', ['-cp', classpath, `${HERE}../java/ParquetReadBack.java`, ...files], { maxBuffer: 1024 * 1024 * 1024 });
+  const { stdout } = await run('java', ['-cp', classpath, `${HERE}../java/ParquetReadBack.java`, ...files], {
+    maxBuffer: 1024 * 1024 * 1024,
+  });
   const json = stdout.slice(stdout.indexOf('{"files"'));
   return byPath((JSON.parse(json) as { files: Array<{ path: string } & ReadOutcome> }).files);
 }
@@ -58,11 +60,13 @@ export function compareRows(outcome: ReadOutcome | undefined, expected: readonly
   if (!outcome) return { identical: false, difference: 'the reader returned nothing for this file' };
   if ('error' in outcome) return { identical: false, difference: outcome.error };
   const want = new Map(expected.map((r) => [r.event_id, canon({ ...r, amount: canonicalAmount(r.amount) })]));
-  if (outcome.rows.length !== want.size) return { identical: false, difference: `${outcome.rows.length} rows read, ${want.size} written` };
+  if (outcome.rows.length !== want.size)
+    return { identical: false, difference: `${outcome.rows.length} rows read, ${want.size} written` };
   for (const row of outcome.rows) {
     const got = canon(row);
     const w = want.get(String(row.event_id));
-    if (got !== w) return { identical: false, difference: `row ${String(row.event_id)}: read ${got}, wrote ${w ?? '(no such event_id)'}` };
+    if (got !== w)
+      return { identical: false, difference: `row ${String(row.event_id)}: read ${got}, wrote ${w ?? '(no such event_id)'}` };
   }
   return { identical: true };
 }
@@ -91,16 +95,27 @@ export function normaliseLogicalType(s: string): string {
 }
 
 export function compareSchema(outcome: ReadOutcome | undefined): Comparison {
-  if (!outcome || 'error' in outcome || !outcome.schema) return { identical: false, difference: outcome && 'error' in outcome ? outcome.error : 'no schema read' };
+  if (!outcome || 'error' in outcome || !outcome.schema)
+    return { identical: false, difference: outcome && 'error' in outcome ? outcome.error : 'no schema read' };
   const want = contractSchema();
   // Only what the contract names: the dump script also reports e.g. converted_type, which readers derive.
-  const got = outcome.schema.map((c) => ({ name: c.name, physical_type: c.physical_type, logical_type: normaliseLogicalType(c.logical_type), nullable: c.nullable }));
+  const got = outcome.schema.map((c) => ({
+    name: c.name,
+    physical_type: c.physical_type,
+    logical_type: normaliseLogicalType(c.logical_type),
+    nullable: c.nullable,
+  }));
   for (const w of want) {
     const g = got.find((c) => c.name === w.name);
     if (!g) return { identical: false, difference: `column ${w.name} missing` };
     if (canon(g) !== canon(w)) {
-      return { identical: false, difference: `${w.name}: ${g.physical_type} ${g.logical_type}${g.nullable ? ' OPTIONAL' : ''}, contract ${w.physical_type} ${w.logical_type}${w.nullable ? ' OPTIONAL' : ''}` };
+      return {
+        identical: false,
+        difference: `${w.name}: ${g.physical_type} ${g.logical_type}${g.nullable ? ' OPTIONAL' : ''}, contract ${w.physical_type} ${w.logical_type}${w.nullable ? ' OPTIONAL' : ''}`,
+      };
     }
   }
-  return got.length === want.length ? { identical: true } : { identical: false, difference: `${got.length} columns, contract ${want.length}` };
+  return got.length === want.length
+    ? { identical: true }
+    : { identical: false, difference: `${got.length} columns, contract ${want.length}` };
 }

@@ -24,7 +24,10 @@ export function prototypePatches(): string[] {
 export function applyPrototypes(patches = prototypePatches()): { root: string; patches: string[]; cleanup(): void } {
   const root = mkdtempSync(join(tmpdir(), 'bench-prototype-'));
   for (const dir of ['pipeline', 'fixtures']) {
-    cpSync(join(REPO, dir), join(root, dir), { recursive: true, filter: (src) => !src.includes(`${join('flink-job', 'target')}`) });
+    cpSync(join(REPO, dir), join(root, dir), {
+      recursive: true,
+      filter: (src) => !src.includes(`${join('flink-job', 'target')}`),
+    });
   }
   for (const f of ['package.json', 'tsconfig.json']) cpSync(join(REPO, f), join(root, f));
   symlinkSync(join(REPO, 'node_modules'), join(root, 'node_modules'));
@@ -33,7 +36,9 @@ export function applyPrototypes(patches = prototypePatches()): { root: string; p
       execFileSync('git', ['apply', '--unsafe-paths', `--directory=.`, p], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
     } catch (e) {
       rmSync(root, { recursive: true, force: true });
-      throw new Error(`prototype ${p} does not apply to the current pipeline/ (was it already applied, or the code changed?): ${String((e as { stderr?: Buffer }).stderr ?? e).trim()}`);
+      throw new Error(
+        `prototype ${p} does not apply to the current pipeline/ (was it already applied, or the code changed?): ${String((e as { stderr?: Buffer }).stderr ?? e).trim()}`,
+      );
     }
   }
   return { root, patches, cleanup: () => rmSync(root, { recursive: true, force: true }) };

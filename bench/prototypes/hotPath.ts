@@ -10,20 +10,41 @@
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { changeRecords } from '../changeRecords.ts';
 
-export async function hotPath(records: number, root: string): Promise<{ records: number; ms: number; recordsPerS: number; decodeShare: number }> {
+export async function hotPath(
+  records: number,
+  root: string,
+): Promise<{ records: number; ms: number; recordsPerS: number; decodeShare: number }> {
   const url = (p: string) => pathToFileURL(`${root}/pipeline/${p}`).href;
   const schema = (await import(url('schema/index.ts'))) as typeof import('../../pipeline/schema/index.ts');
-  const { PartitionWriter } = (await import(url('parquet-writer/PartitionWriter.ts'))) as typeof import('../../pipeline/parquet-writer/PartitionWriter.ts');
-  const { DuplicateFilter } = (await import(url('parquet-writer/DuplicateFilter.ts'))) as typeof import('../../pipeline/parquet-writer/DuplicateFilter.ts');
-  const { takeRecord } = (await import(url('parquet-writer/takeRecord.ts'))) as typeof import('../../pipeline/parquet-writer/takeRecord.ts');
-  const { createBucketAssigner } = (await import(url('parquet-writer/BucketAssigner.ts'))) as typeof import('../../pipeline/parquet-writer/BucketAssigner.ts');
+  const { PartitionWriter } = (await import(
+    url('parquet-writer/PartitionWriter.ts')
+  )) as typeof import('../../pipeline/parquet-writer/PartitionWriter.ts');
+  const { DuplicateFilter } = (await import(
+    url('parquet-writer/DuplicateFilter.ts')
+  )) as typeof import('../../pipeline/parquet-writer/DuplicateFilter.ts');
+  const { takeRecord } = (await import(
+    url('parquet-writer/takeRecord.ts')
+  )) as typeof import('../../pipeline/parquet-writer/takeRecord.ts');
+  const { createBucketAssigner } = (await import(
+    url('parquet-writer/BucketAssigner.ts')
+  )) as typeof import('../../pipeline/parquet-writer/BucketAssigner.ts');
   const messages = changeRecords({ total: records, runId: 'hotpath' }, 0, records).map((r) => schema.encodeChangeRecord(r));
   const assigner = createBucketAssigner('processing-time');
   const newWriter = () =>
-    new PartitionWriter(0, { through: -1n, progress: { etag: '', progress: { checkpointId: 0, owner: 'bench', pending: [] } } as never, dedup: new DuplicateFilter() }, 16 * 1024 * 1024, Date.now());
+    new PartitionWriter(
+      0,
+      {
+        through: -1n,
+        progress: { etag: '', progress: { checkpointId: 0, owner: 'bench', pending: [] } } as never,
+        dedup: new DuplicateFilter(),
+      },
+      16 * 1024 * 1024,
+      Date.now(),
+    );
   // Warm up the JIT on a slice, then time everything.
   const warm = newWriter();
-  for (let i = 0; i < Math.min(20_000, records); i++) await takeRecord(warm, BigInt(i), messages[i]!, { assigner, nowMs: Date.now(), deadLetter: async () => undefined });
+  for (let i = 0; i < Math.min(20_000, records); i++)
+    await takeRecord(warm, BigInt(i), messages[i]!, { assigner, nowMs: Date.now(), deadLetter: async () => undefined });
   const pw = newWriter();
   const started = performance.now();
   let decodeMs = 0;

@@ -8,7 +8,12 @@ import { ratePerSecond, type Throughput } from '../summary.ts';
  * nothing with the messages and committing nothing. Timed like the writer: from `run()`
  * returning (the group joined) until every record has been handed over.
  */
-export async function measureConsumeCeiling(stack: BenchStack, topic: string, records: number, timeoutMs: number): Promise<Throughput & { client: string }> {
+export async function measureConsumeCeiling(
+  stack: BenchStack,
+  topic: string,
+  records: number,
+  timeoutMs: number,
+): Promise<Throughput & { client: string }> {
   const consumer = stack.kafka.consumer({ groupId: stack.name('consume-ceiling') });
   await consumer.connect();
   try {
@@ -30,10 +35,18 @@ export async function measureConsumeCeiling(stack: BenchStack, topic: string, re
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
       done,
-      new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`consumed ${count} of ${records} records in ${timeoutMs / 1000} s`)), timeoutMs))),
+      new Promise<never>(
+        (_, reject) =>
+          (timer = setTimeout(
+            () => reject(new Error(`consumed ${count} of ${records} records in ${timeoutMs / 1000} s`)),
+            timeoutMs,
+          )),
+      ),
     ]).finally(() => clearTimeout(timer));
     const ms = Date.now() - started;
-    progress(`  consumed ${count.toLocaleString('en-US')} records (${Math.round(bytes / 1024 / 1024)} MiB) in ${(ms / 1000).toFixed(1)} s`);
+    progress(
+      `  consumed ${count.toLocaleString('en-US')} records (${Math.round(bytes / 1024 / 1024)} MiB) in ${(ms / 1000).toFixed(1)} s`,
+    );
     return { records, ms, recordsPerS: ratePerSecond(records, ms)!, client: 'kafkajs 2.2.4' };
   } finally {
     await consumer.disconnect().catch(() => undefined);

@@ -55,7 +55,15 @@ export async function measureEndToEnd(stack: BenchStack, o: EndToEndOptions): Pr
   const writer = spawn(process.execPath, ['--import', 'tsx', 'pipeline/parquet-writer/main.ts'], {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, KAFKA_TOPIC: topic, DLQ_TOPIC: dlqTopic, WRITER_GROUP_ID: stack.name('e2e'), LANDING_BUCKET: bucket, ROLLOVER_MS: String(o.rolloverMs), WRITER_LOG: 'json' },
+    env: {
+      ...process.env,
+      KAFKA_TOPIC: topic,
+      DLQ_TOPIC: dlqTopic,
+      WRITER_GROUP_ID: stack.name('e2e'),
+      LANDING_BUCKET: bucket,
+      ROLLOVER_MS: String(o.rolloverMs),
+      WRITER_LOG: 'json',
+    },
   });
   let writerErr = '';
   writer.stderr.on('data', (d: Buffer) => (writerErr = (writerErr + d.toString()).slice(-2000)));
@@ -67,14 +75,26 @@ export async function measureEndToEnd(stack: BenchStack, o: EndToEndOptions): Pr
     const w: Workload = { total: 1_000_000, runId: `${stack.runId}e2e` };
     // Warm-up: a few chargebacks through every stage (stream found, consumer joined, JIT warm), not counted.
     const warmIds = await writeChargebacks(stack, table.name, w, 0, 5, 10);
-    await watcher.waitFor(warmIds.map((x) => x.id), 60_000, o.pollMs, true);
+    await watcher.waitFor(
+      warmIds.map((x) => x.id),
+      60_000,
+      o.pollMs,
+      true,
+    );
     progress(`  pipeline warm; writing ${Math.round((o.ratePerS * o.durationMs) / 1000)} chargebacks at ${o.ratePerS}/s`);
 
     const polling = watcher.pollUntilStopped(o.pollMs);
     const count = Math.round((o.ratePerS * o.durationMs) / 1000);
     const sent = await writeChargebacks(stack, table.name, w, 1_000, count, o.ratePerS);
     // The polling loop keeps reading; give the last rows rollover + 30 s, then count what never showed as lost.
-    await watcher.waitFor(sent.map((x) => x.id), o.rolloverMs + 30_000, o.pollMs, false).catch(() => undefined);
+    await watcher
+      .waitFor(
+        sent.map((x) => x.id),
+        o.rolloverMs + 30_000,
+        o.pollMs,
+        false,
+      )
+      .catch(() => undefined);
     watcher.stop();
     await polling;
     const latenciesMs: number[] = [];
@@ -113,7 +133,14 @@ async function writerStarted(writer: ReturnType<typeof spawn>, exited: Promise<n
 }
 
 /** PutItem (a new chargeback, so an INSERT) at a steady rate; returns each id with when its write was sent. */
-async function writeChargebacks(stack: BenchStack, table: string, w: Workload, from: number, count: number, ratePerS: number): Promise<Array<{ id: string; sentAt: number }>> {
+async function writeChargebacks(
+  stack: BenchStack,
+  table: string,
+  w: Workload,
+  from: number,
+  count: number,
+  ratePerS: number,
+): Promise<Array<{ id: string; sentAt: number }>> {
   const out: Array<{ id: string; sentAt: number }> = [];
   const started = Date.now();
   const inFlight: Array<Promise<unknown>> = [];
@@ -124,7 +151,11 @@ async function writeChargebacks(stack: BenchStack, table: string, w: Workload, f
     const cb = chargebackOfRecord(changeRecordAt(w, from + i));
     const sentAt = Date.now();
     out.push({ id: cb.chargeback_id, sentAt });
-    inFlight.push(stack.ddb.send(new PutItemCommand({ TableName: table, Item: toItem(cb), ConditionExpression: 'attribute_not_exists(chargeback_id)' })));
+    inFlight.push(
+      stack.ddb.send(
+        new PutItemCommand({ TableName: table, Item: toItem(cb), ConditionExpression: 'attribute_not_exists(chargeback_id)' }),
+      ),
+    );
   }
   await Promise.all(inFlight);
   return out;
@@ -149,14 +180,19 @@ class LandedChargebacks {
     const listed: string[] = [];
     let token: string | undefined;
     do {
-      const page = await this.stack.s3.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: DEFAULT_LANDING_PREFIX, ContinuationToken: token }));
-      for (const o of page.Contents ?? []) if (o.Key && !this.files.has(o.Key) && isLandedPartKey(o.Key, DEFAULT_LANDING_PREFIX)) listed.push(o.Key);
+      const page = await this.stack.s3.send(
+        new ListObjectsV2Command({ Bucket: this.bucket, Prefix: DEFAULT_LANDING_PREFIX, ContinuationToken: token }),
+      );
+      for (const o of page.Contents ?? [])
+        if (o.Key && !this.files.has(o.Key) && isLandedPartKey(o.Key, DEFAULT_LANDING_PREFIX)) listed.push(o.Key);
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
     const at = Date.now();
     for (const key of listed) {
       this.files.add(key);
-      const body = await (await this.stack.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }))).Body!.transformToByteArray();
+      const body = await (
+        await this.stack.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }))
+      ).Body!.transformToByteArray();
       const file = body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer;
       for (const row of await parquetReadObjects({ file, columns: ['chargeback_id'] })) {
         const id = String(row.chargeback_id);
@@ -178,7 +214,10 @@ class LandedChargebacks {
   async waitFor(ids: string[], timeoutMs: number, everyMs: number, poll: boolean): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (ids.some((id) => !this.seenAt.has(id))) {
-      if (Date.now() > deadline) throw new Error(`${ids.filter((id) => !this.seenAt.has(id)).length} of ${ids.length} chargebacks not visible after ${timeoutMs / 1000} s`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `${ids.filter((id) => !this.seenAt.has(id)).length} of ${ids.length} chargebacks not visible after ${timeoutMs / 1000} s`,
+        );
       if (poll) await this.poll();
       await new Promise((r) => setTimeout(r, everyMs));
     }

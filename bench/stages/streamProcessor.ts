@@ -6,7 +6,12 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { ensureFlinkJarBuilt, flinkJarPath } from '../../pipeline/flink-job/index.ts';
-import { createPorts, processStreamBatch, type KafkaMessage, type StreamProcessorPorts } from '../../pipeline/stream-processor/index.ts';
+import {
+  createPorts,
+  processStreamBatch,
+  type KafkaMessage,
+  type StreamProcessorPorts,
+} from '../../pipeline/stream-processor/index.ts';
 import type { BenchStack } from '../BenchStack.ts';
 import { streamRecordAt, type Workload } from '../changeRecords.ts';
 import { progress } from '../progress.ts';
@@ -41,10 +46,14 @@ export async function measureStreamProcessor(
   },
 ): Promise<StreamProcessorRun[]> {
   const { createPorts, processStreamBatch } = o.root
-    ? ((await import(pathToFileURL(join(o.root, 'pipeline', 'stream-processor', 'index.ts')).href)) as typeof import('../../pipeline/stream-processor/index.ts'))
+    ? ((await import(
+        pathToFileURL(join(o.root, 'pipeline', 'stream-processor', 'index.ts')).href
+      )) as typeof import('../../pipeline/stream-processor/index.ts'))
     : await import('../../pipeline/stream-processor/index.ts');
   const sizes = o.batchSizes ?? STREAM_BATCH_SIZES;
-  const topic = await stack.createTopic(o.variant ?? 'stream-processor', [{ name: 'max.message.bytes', value: String(MSK_SERVERLESS_MAX_MESSAGE_BYTES) }]);
+  const topic = await stack.createTopic(o.variant ?? 'stream-processor', [
+    { name: 'max.message.bytes', value: String(MSK_SERVERLESS_MAX_MESSAGE_BYTES) },
+  ]);
   const dlqQueueUrl = await stack.createQueue(`${o.variant ?? 'stream'}-dlq`);
   const ports = createPorts({ ...process.env, KAFKA_TOPIC: topic, DLQ_QUEUE_URL: dlqQueueUrl });
   const workload: Workload = { total: Math.max(...sizes.map(o.recordsPerBatchSize)), runId: `${stack.runId}sp` };
@@ -96,7 +105,10 @@ export async function measureStreamProcessor(
 /** Whether one batch of `batchSize` records publishes on a topic with the broker's default settings (like `chargebacks` locally). */
 export async function probeDefaultTopic(stack: BenchStack, batchSize: number): Promise<{ ok: boolean; error?: string }> {
   const topic = await stack.createTopic(`stream-processor-default-${batchSize}`);
-  const ports = { ...createPorts({ ...process.env, KAFKA_TOPIC: topic, DLQ_QUEUE_URL: 'http://unused.invalid/' }), log: undefined };
+  const ports = {
+    ...createPorts({ ...process.env, KAFKA_TOPIC: topic, DLQ_QUEUE_URL: 'http://unused.invalid/' }),
+    log: undefined,
+  };
   try {
     const [e] = events({ total: batchSize, runId: `${stack.runId}probe` }, 0, batchSize, batchSize);
     const outcome = await processStreamBatch(e!, ports).catch((err: Error) => err);
@@ -105,7 +117,9 @@ export async function probeDefaultTopic(stack: BenchStack, batchSize: number): P
       const cause = (outcome as Error & { recordErrors?: Error[] }).recordErrors?.[0]?.message ?? outcome.message;
       return { ok: false, error: cause };
     }
-    return outcome.published === batchSize ? { ok: true } : { ok: false, error: `${outcome.failed} of ${batchSize} records failed` };
+    return outcome.published === batchSize
+      ? { ok: true }
+      : { ok: false, error: `${outcome.failed} of ${batchSize} records failed` };
   } finally {
     await ports.producer.disconnect().catch(() => undefined);
   }
@@ -124,7 +138,9 @@ function events(w: Workload, from: number, to: number, batchSize: number): Dynam
 /** The benchmark's records are all valid: any failure is a broken measurement, not a data point. */
 function check(outcome: Awaited<ReturnType<typeof processStreamBatch>>, e: DynamoDBStreamEvent): void {
   if (outcome.failed || outcome.deadLettered || outcome.published !== e.Records.length) {
-    throw new Error(`stream-processor batch of ${e.Records.length}: ${outcome.published} published, ${outcome.deadLettered} dead-lettered, ${outcome.failed} failed`);
+    throw new Error(
+      `stream-processor batch of ${e.Records.length}: ${outcome.published} published, ${outcome.deadLettered} dead-lettered, ${outcome.failed} failed`,
+    );
   }
 }
 
@@ -136,7 +152,12 @@ async function toMessages(e: DynamoDBStreamEvent): Promise<KafkaMessage[]> {
 }
 
 /** bench/java/ProducerCeiling.java on the same messages (key TAB value per line; our JSON has no raw tabs or newlines). */
-async function javaProducerCeiling(stack: BenchStack, topic: string, batchSize: number, messages: KafkaMessage[]): Promise<number | undefined> {
+async function javaProducerCeiling(
+  stack: BenchStack,
+  topic: string,
+  batchSize: number,
+  messages: KafkaMessage[],
+): Promise<number | undefined> {
   await ensureFlinkJarBuilt();
   const dir = mkdtempSync(join(tmpdir(), 'bench-java-producer-'));
   try {
@@ -145,11 +166,14 @@ async function javaProducerCeiling(stack: BenchStack, topic: string, batchSize: 
     const jar = flinkJarPath();
     const classpath = `${jar}:${readFileSync(join(dirname(jar), 'provided-classpath.txt'), 'utf8').trim()}`;
     const source = fileURLToPath(new URL('../java/ProducerCeiling.java', import.meta.url));
-    const { stdout } = await run('java', ['-cp', classpath, source, stack.brokers.join(','), topic, String(batchSize), file], { maxBuffer: 16 * 1024 * 1024, timeout: 10 * 60_000 }).catch(
-      (e: Error & { stderr?: string }) => {
-        throw new Error(`bench/java/ProducerCeiling.java failed: ${(e.stderr ?? e.message).trim().split('\n').slice(-3).join(' ')}`);
-      },
-    );
+    const { stdout } = await run('java', ['-cp', classpath, source, stack.brokers.join(','), topic, String(batchSize), file], {
+      maxBuffer: 16 * 1024 * 1024,
+      timeout: 10 * 60_000,
+    }).catch((e: Error & { stderr?: string }) => {
+      throw new Error(
+        `bench/java/ProducerCeiling.java failed: ${(e.stderr ?? e.message).trim().split('\n').slice(-3).join(' ')}`,
+      );
+    });
     const r = JSON.parse(stdout.trim().split('\n').pop()!) as { records: number; ms: number };
     return ratePerSecond(r.records, r.ms);
   } finally {

@@ -68,10 +68,23 @@ export async function measureEmbeddedWriter(stack: BenchStack, o: WriterBenchOpt
     const t0 = await started;
     progress(`  writer consuming after ${((t0 - spawnedAt) / 1000).toFixed(1)} s`);
     const t1 = await Promise.race([
-      waitForRows(counter, o.records, { timeoutMs: o.timeoutMs, onProgress: (rows) => progress(`  writer: ${rows.toLocaleString('en-US')} rows committed`) }),
-      exited.then((code) => Promise.reject(new Error(`the writer exited (${code}) before landing everything: ${stderr.trim().slice(-1000)}`))),
+      waitForRows(counter, o.records, {
+        timeoutMs: o.timeoutMs,
+        onProgress: (rows) => progress(`  writer: ${rows.toLocaleString('en-US')} rows committed`),
+      }),
+      exited.then((code) =>
+        Promise.reject(new Error(`the writer exited (${code}) before landing everything: ${stderr.trim().slice(-1000)}`)),
+      ),
     ]);
-    return { records: o.records, ms: t1 - t0, recordsPerS: ratePerSecond(o.records, t1 - t0)!, startupMs: t0 - spawnedAt, files: counter.files, bytes: counter.bytes, peakRssMb: Math.round(memory.peakMb() ?? NaN) };
+    return {
+      records: o.records,
+      ms: t1 - t0,
+      recordsPerS: ratePerSecond(o.records, t1 - t0)!,
+      startupMs: t0 - spawnedAt,
+      files: counter.files,
+      bytes: counter.bytes,
+      peakRssMb: Math.round(memory.peakMb() ?? NaN),
+    };
   } finally {
     child.kill('SIGTERM');
     const killer = setTimeout(() => child.kill('SIGKILL'), 60_000);
@@ -86,7 +99,10 @@ export async function measureEmbeddedWriter(stack: BenchStack, o: WriterBenchOpt
  * topic, from the beginning, in its own consumer group and bucket; checkpoint interval = the
  * writer's rollover. Timed from "RUNNING" until every record is visible, like the writer.
  */
-export async function measureFlinkJob(stack: BenchStack, o: WriterBenchOptions & { logFile: string; stateDir: string }): Promise<WriterRun> {
+export async function measureFlinkJob(
+  stack: BenchStack,
+  o: WriterBenchOptions & { logFile: string; stateDir: string },
+): Promise<WriterRun> {
   const bucket = await stack.createBucket('flink');
   const counter = new LandedRowCounter(stack.s3, bucket);
   const spawnedAt = Date.now();
@@ -106,10 +122,23 @@ export async function measureFlinkJob(stack: BenchStack, o: WriterBenchOptions &
     const t0 = Date.now();
     progress(`  Flink job RUNNING after ${((t0 - spawnedAt) / 1000).toFixed(1)} s`);
     const t1 = await Promise.race([
-      waitForRows(counter, o.records, { timeoutMs: o.timeoutMs, onProgress: (rows) => progress(`  Flink: ${rows.toLocaleString('en-US')} rows committed`) }),
-      flink.exited.then((code) => Promise.reject(new Error(`the Flink job exited (${code}) before landing everything; see ${o.logFile}`))),
+      waitForRows(counter, o.records, {
+        timeoutMs: o.timeoutMs,
+        onProgress: (rows) => progress(`  Flink: ${rows.toLocaleString('en-US')} rows committed`),
+      }),
+      flink.exited.then((code) =>
+        Promise.reject(new Error(`the Flink job exited (${code}) before landing everything; see ${o.logFile}`)),
+      ),
     ]);
-    return { records: o.records, ms: t1 - t0, recordsPerS: ratePerSecond(o.records, t1 - t0)!, startupMs: t0 - spawnedAt, files: counter.files, bytes: counter.bytes, peakRssMb: Math.round(memory.peakMb() ?? NaN) };
+    return {
+      records: o.records,
+      ms: t1 - t0,
+      recordsPerS: ratePerSecond(o.records, t1 - t0)!,
+      startupMs: t0 - spawnedAt,
+      files: counter.files,
+      bytes: counter.bytes,
+      peakRssMb: Math.round(memory.peakMb() ?? NaN),
+    };
   } finally {
     await flink.stop();
     memory.stop();

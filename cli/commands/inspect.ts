@@ -15,7 +15,10 @@ export async function runInspect(target: string, o: { json: boolean; limit: numb
     }
     console.log(`\n${f.name} — ${numRows} row(s)`);
     console.table(schema);
-    if (rows.length) console.table(rows.slice(0, o.limit).map((r) => ({ ...r, reason: r.reason.length > 40 ? `${r.reason.slice(0, 37)}…` : r.reason })));
+    if (rows.length)
+      console.table(
+        rows.slice(0, o.limit).map((r) => ({ ...r, reason: r.reason.length > 40 ? `${r.reason.slice(0, 37)}…` : r.reason })),
+      );
     if (rows.length > o.limit) console.log(`… ${rows.length - o.limit} more (use --limit)`);
   }
 }
@@ -25,7 +28,8 @@ async function resolve(target: string): Promise<Array<{ name: string; read(): Pr
   if (!m) return [{ name: target, read: async () => new Uint8Array(await readFile(target)) }];
   const [, bucket, key] = m as unknown as [string, string, string];
   const s3 = new S3Client(awsClientConfigFromEnv());
-  const get = (k: string) => async () => (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: k }))).Body!.transformToByteArray();
+  const get = (k: string) => async () =>
+    (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: k }))).Body!.transformToByteArray();
   if (key.endsWith('.parquet')) return [{ name: target, read: get(key) }];
   const listed = await listLandedFiles(s3, bucket, key);
   return listed.map((f) => ({ name: `s3://${bucket}/${f.key}`, read: get(f.key) }));

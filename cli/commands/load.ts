@@ -4,19 +4,43 @@ import { join } from 'node:path';
 import { ALLOWED_TRANSITIONS, type ChargebackStatus } from '../../pipeline/schema/index.ts';
 
 const CURRENCIES = [
-  ['USD', 2], ['EUR', 2], ['GBP', 2], ['JPY', 0], ['KWD', 3], ['BRL', 2], ['INR', 2],
+  ['USD', 2],
+  ['EUR', 2],
+  ['GBP', 2],
+  ['JPY', 0],
+  ['KWD', 3],
+  ['BRL', 2],
+  ['INR', 2],
 ] as const;
-const REASONS = ['Product not received', 'Fraud - card absent', 'Duplicate processing', 'Credit not processed', 'Not as described', 'Subscription cancelled', 'Réclamation client — colis non reçu'];
+const REASONS = [
+  'Product not received',
+  'Fraud - card absent',
+  'Duplicate processing',
+  'Credit not processed',
+  'Not as described',
+  'Subscription cancelled',
+  'Réclamation client — colis non reçu',
+];
 
 /** A chargeback the load created; `busy` while a request for it is in flight, so no two race (that would be a 409). */
-interface Live { id: string; status: ChargebackStatus; busy: boolean }
+interface Live {
+  id: string;
+  status: ChargebackStatus;
+  busy: boolean;
+}
 
 /**
  * `chargeback-cdc load --count N [--rate R]`: realistic traffic through the API — about 60 %
  * new chargebacks, 30 % legal status changes, 10 % deletes — with a progress bar and a summary.
  * Every request and its outcome is appended to a JSON-lines log (printed at the end).
  */
-export async function runLoad(o: { count: number; rate?: number; concurrency: number; apiUrl: string; json: boolean }): Promise<number> {
+export async function runLoad(o: {
+  count: number;
+  rate?: number;
+  concurrency: number;
+  apiUrl: string;
+  json: boolean;
+}): Promise<number> {
   const dir = join(process.env.CHARGEBACK_CDC_HOME ?? join(homedir(), '.cache', 'chargeback-cdc'), 'load');
   mkdirSync(dir, { recursive: true });
   const logFile = join(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`);
@@ -41,7 +65,12 @@ export async function runLoad(o: { count: number; rate?: number; concurrency: nu
       const [currency, digits] = CURRENCIES[rnd(CURRENCIES.length)]!;
       const int = 1 + rnd(5000);
       const amount = digits ? `${int}.${String(rnd(10 ** digits)).padStart(digits, '0')}` : String(int * 100);
-      res = await post('/chargebacks', 'POST', { merchant_id: `merch_${String(rnd(500)).padStart(4, '0')}`, amount, currency, reason: REASONS[rnd(REASONS.length)] });
+      res = await post('/chargebacks', 'POST', {
+        merchant_id: `merch_${String(rnd(500)).padStart(4, '0')}`,
+        amount,
+        currency,
+        reason: REASONS[rnd(REASONS.length)],
+      });
       if (res.status === 201) {
         id = ((await res.json()) as { chargeback_id: string }).chargeback_id;
         live.push({ id, status: 'RECEIVED', busy: false });
@@ -66,7 +95,11 @@ export async function runLoad(o: { count: number; rate?: number; concurrency: nu
   }
 
   function post(path: string, method: string, body?: unknown): Promise<Response> {
-    return fetch(`${o.apiUrl}${path}`, { method, headers: { 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
+    return fetch(`${o.apiUrl}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
   }
 
   const bar = setInterval(() => progress(), 250);
@@ -75,7 +108,9 @@ export async function runLoad(o: { count: number; rate?: number; concurrency: nu
     const pct = done / o.count;
     const width = 30;
     const rate = done / Math.max(0.001, (Date.now() - started) / 1000);
-    process.stderr.write(`\r\x1b[2K[${'#'.repeat(Math.round(pct * width)).padEnd(width, '.')}] ${done}/${o.count} ${rate.toFixed(0)} req/s, ${counts.errors} errors`);
+    process.stderr.write(
+      `\r\x1b[2K[${'#'.repeat(Math.round(pct * width)).padEnd(width, '.')}] ${done}/${o.count} ${rate.toFixed(0)} req/s, ${counts.errors} errors`,
+    );
   };
   const worker = async () => {
     while (issued < o.count) {
@@ -98,8 +133,17 @@ export async function runLoad(o: { count: number; rate?: number; concurrency: nu
   progress();
   await new Promise((r) => log.end(r));
   const seconds = (Date.now() - started) / 1000;
-  const summary = { requests: done, ...counts, seconds: Number(seconds.toFixed(1)), perSecond: Number((done / seconds).toFixed(1)), log: logFile };
+  const summary = {
+    requests: done,
+    ...counts,
+    seconds: Number(seconds.toFixed(1)),
+    perSecond: Number((done / seconds).toFixed(1)),
+    log: logFile,
+  };
   if (o.json) console.log(JSON.stringify(summary));
-  else console.log(`\n${done} requests in ${summary.seconds} s (${summary.perSecond}/s): ${counts.create} creates, ${counts.update} status changes, ${counts.delete} deletes, ${counts.errors} errors · log ${logFile}`);
+  else
+    console.log(
+      `\n${done} requests in ${summary.seconds} s (${summary.perSecond}/s): ${counts.create} creates, ${counts.update} status changes, ${counts.delete} deletes, ${counts.errors} errors · log ${logFile}`,
+    );
   return counts.errors ? 1 : 0;
 }

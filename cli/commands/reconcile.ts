@@ -10,8 +10,12 @@ import { LandingZone, readStreamHistory, reconcile } from '../../pipeline/reconc
 export async function runReconcile(o: { json: boolean }): Promise<number> {
   const aws = awsClientConfigFromEnv();
   const progress = (line: string) => !o.json && process.stderr.write(`\r\x1b[2K${line}`);
-  const history = await readStreamHistory(new DynamoDBClient(aws), new DynamoDBStreamsClient(aws), process.env.TABLE_NAME!, aws.region, (n) =>
-    progress(`reading the stream: ${n} records`),
+  const history = await readStreamHistory(
+    new DynamoDBClient(aws),
+    new DynamoDBStreamsClient(aws),
+    process.env.TABLE_NAME!,
+    aws.region,
+    (n) => progress(`reading the stream: ${n} records`),
   );
   const landing = new LandingZone(process.env.LANDING_BUCKET!);
   const rows = await landing.rows((read, total) => progress(`reading landed files: ${read}/${total}`));
@@ -19,11 +23,20 @@ export async function runReconcile(o: { json: boolean }): Promise<number> {
   const inWindow = history.oldestEventTime ? rows.filter((r) => r.row.event_time >= history.oldestEventTime!) : rows;
   const report = reconcile(history.changes, inWindow);
   if (!o.json) process.stderr.write('\r\x1b[2K');
-  const summary = { ...report, poisonInStream: history.poison.length, landedOutsideWindow: rows.length - inWindow.length, streamArn: history.streamArn };
+  const summary = {
+    ...report,
+    poisonInStream: history.poison.length,
+    landedOutsideWindow: rows.length - inWindow.length,
+    streamArn: history.streamArn,
+  };
   if (o.json) console.log(JSON.stringify(summary));
   else {
-    console.log(`expected ${report.expected} · landed ${report.landed} · lost ${report.lost} · duplicated ${report.duplicated} · mismatched ${report.mismatched} · unexpected ${report.unexpected} · poison in stream (dead-lettered, not landed) ${history.poison.length}`);
-    for (const [kind, list] of Object.entries(report.examples)) if (list.length) console.log(`  ${kind}: ${list.map((x) => (typeof x === 'string' ? x : JSON.stringify(x))).join('\n    ')}`);
+    console.log(
+      `expected ${report.expected} · landed ${report.landed} · lost ${report.lost} · duplicated ${report.duplicated} · mismatched ${report.mismatched} · unexpected ${report.unexpected} · poison in stream (dead-lettered, not landed) ${history.poison.length}`,
+    );
+    for (const [kind, list] of Object.entries(report.examples))
+      if (list.length)
+        console.log(`  ${kind}: ${list.map((x) => (typeof x === 'string' ? x : JSON.stringify(x))).join('\n    ')}`);
     console.log(report.ok ? 'reconcile: OK — every change landed exactly once' : 'reconcile: DIFFERENCES FOUND');
   }
   return report.ok ? 0 : 2;

@@ -11,11 +11,22 @@ import { publishSnapshots } from '../dashboard/snapshotFiles.ts';
  * before it is durable). Its metrics are published every second for the API process's
  * `/metrics` and `/dashboard` (run/metrics/<component>-<pid>.json, removed on a clean stop).
  */
-export async function runComponent(component: string, o: { rolloverMs: number; engine: WriterEngine; json: boolean }): Promise<void> {
+export async function runComponent(
+  component: string,
+  o: { rolloverMs: number; engine: WriterEngine; json: boolean },
+): Promise<void> {
   const print = (what: string, data: Record<string, unknown>) =>
-    console.log(o.json ? JSON.stringify({ component, what, ...data, at: new Date().toISOString() }) : `[${component}] ${what} ${JSON.stringify(data)}`);
+    console.log(
+      o.json
+        ? JSON.stringify({ component, what, ...data, at: new Date().toISOString() })
+        : `[${component}] ${what} ${JSON.stringify(data)}`,
+    );
   if (['api', 'poller', 'writer'].includes(component)) {
-    const snapshots = publishSnapshots({ registry: processRegistry, component, onError: (e) => print('metrics-error', { error: e.message }) });
+    const snapshots = publishSnapshots({
+      registry: processRegistry,
+      component,
+      onError: (e) => print('metrics-error', { error: e.message }),
+    });
     onShutdown(() => snapshots.stop());
   }
   switch (component) {

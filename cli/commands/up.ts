@@ -29,26 +29,45 @@ export async function runUp(o: { rolloverMs: number; engine: WriterEngine; backe
 
   // The three components share this process's registry, which the API here serves on /metrics
   // and /dashboard; like every component process, `up` also leaves a snapshot for other readers.
-  const snapshots = publishSnapshots({ registry: processRegistry, component: 'up', onError: (e) => log(`[metrics] ${e.message}`) });
+  const snapshots = publishSnapshots({
+    registry: processRegistry,
+    component: 'up',
+    onError: (e) => log(`[metrics] ${e.message}`),
+  });
   onShutdown(() => snapshots.stop());
   const port = Number(process.env.API_PORT ?? 3000);
   const api = await startApi({ port });
   onShutdown(() => api.stop());
   const poller = await startPoller({ onEvent: (e) => e.type !== 'batch' && log(`[poller] ${JSON.stringify(e)}`) });
   onShutdown(() => poller.stop());
-  const writer = await startWriterComponent({ engine: o.engine, rolloverMs: o.rolloverMs, onEvent: (e, line) => e.type !== 'file-committed' && log(`[writer] ${line}`) });
+  const writer = await startWriterComponent({
+    engine: o.engine,
+    rolloverMs: o.rolloverMs,
+    onEvent: (e, line) => e.type !== 'file-committed' && log(`[writer] ${line}`),
+  });
   onShutdown(() => writer.stop());
   writer.done.catch((e: Error) => {
     log(`[writer] failed: ${e.message} — stopping`);
     process.kill(process.pid, 'SIGTERM');
   });
 
-  log(`pipeline is up on the ${info.backend} stack: POST http://127.0.0.1:${port}/chargebacks · dashboard http://127.0.0.1:${port}/dashboard · metrics http://127.0.0.1:${port}/metrics · landing s3://${process.env.LANDING_BUCKET}/landing/chargebacks/ · rollover ${o.rolloverMs} ms · Ctrl-C to stop`);
+  log(
+    `pipeline is up on the ${info.backend} stack: POST http://127.0.0.1:${port}/chargebacks · dashboard http://127.0.0.1:${port}/dashboard · metrics http://127.0.0.1:${port}/metrics · landing s3://${process.env.LANDING_BUCKET}/landing/chargebacks/ · rollover ${o.rolloverMs} ms · Ctrl-C to stop`,
+  );
   const status = () => {
     const a = api.stats();
     const p = poller.stats();
     const w = writer.stats();
-    return { accepted: a.created, rejected: a.rejected, streamRecords: p.records, kafkaWritten: p.published, streamDlq: p.deadLettered, files: w?.filesCommitted, rows: w?.rowsLanded, topicDlq: w?.dlqRecords };
+    return {
+      accepted: a.created,
+      rejected: a.rejected,
+      streamRecords: p.records,
+      kafkaWritten: p.published,
+      streamDlq: p.deadLettered,
+      files: w?.filesCommitted,
+      rows: w?.rowsLanded,
+      topicDlq: w?.dlqRecords,
+    };
   };
   if (o.json) {
     const timer = setInterval(() => console.log(JSON.stringify({ at: new Date().toISOString(), ...status() })), 5000);

@@ -15,7 +15,12 @@ export interface ApiComponent {
  * with the local observability next to it: `/metrics` (Prometheus text) and `/dashboard`, which
  * merge the metrics of every component process (`dashboard: false` leaves them out).
  */
-export async function startApi(opts: { port: number; extra?: ExtraRoute[]; dashboard?: boolean; registry?: MetricsRegistry }): Promise<ApiComponent> {
+export async function startApi(opts: {
+  port: number;
+  extra?: ExtraRoute[];
+  dashboard?: boolean;
+  registry?: MetricsRegistry;
+}): Promise<ApiComponent> {
   const stats = { requests: 0, created: 0, rejected: 0 };
   const registry = opts.registry ?? processRegistry;
   registry.components.add('api');

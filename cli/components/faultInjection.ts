@@ -15,7 +15,9 @@ export function withInjectedFaults<T extends StreamProcessorPorts>(ports: T, env
       await ports.publish(messages);
       if (publishThenFail > 0) {
         publishThenFail--;
-        throw new Error(`injected fault: published ${messages.length} records, then failed (CHARGEBACK_CDC_FAULT_PUBLISH_THEN_FAIL)`);
+        throw new Error(
+          `injected fault: published ${messages.length} records, then failed (CHARGEBACK_CDC_FAULT_PUBLISH_THEN_FAIL)`,
+        );
       }
     },
   };

@@ -7,13 +7,26 @@ import { awsClientConfigFromEnv } from '../../pipeline/aws/index.ts';
 import { createPorts, createStreamProcessor } from '../../pipeline/stream-processor/index.ts';
 import { processRegistry, type MetricsRegistry } from '../../pipeline/metrics/index.ts';
 import { withInjectedFaults } from './faultInjection.ts';
-import { CheckpointStore, EventSourceMapping, type EsmEvent, type EsmSettings } from '../../localstack/event-source-mapping/index.ts';
+import {
+  CheckpointStore,
+  EventSourceMapping,
+  type EsmEvent,
+  type EsmSettings,
+} from '../../localstack/event-source-mapping/index.ts';
 
 const ITERATOR_AGE_HOLD_MS = 5_000;
 
 export interface PollerComponent {
   stop(): Promise<void>;
-  stats(): { batches: number; records: number; published: number; deadLettered: number; failedInvocations: number; onFailure: number; iteratorAgeMs: number };
+  stats(): {
+    batches: number;
+    records: number;
+    published: number;
+    deadLettered: number;
+    failedInvocations: number;
+    onFailure: number;
+    iteratorAgeMs: number;
+  };
 }
 
 /**
@@ -59,7 +72,8 @@ export async function startPoller(
   let lastBatchAt = 0;
   const stopCollecting = registry.onCollect(() => {
     if (esm.stats.batches !== batchesSeen) [batchesSeen, lastBatchAt] = [esm.stats.batches, Date.now()];
-    if (esm.stats.batches > 0 && Date.now() - lastBatchAt <= ITERATOR_AGE_HOLD_MS) registry.set('IteratorAge', esm.stats.iteratorAgeMs);
+    if (esm.stats.batches > 0 && Date.now() - lastBatchAt <= ITERATOR_AGE_HOLD_MS)
+      registry.set('IteratorAge', esm.stats.iteratorAgeMs);
     else registry.remove('IteratorAge');
     registry.set('StreamOnFailureRecords', esm.stats.onFailure);
   });

@@ -1,4 +1,10 @@
-import { describeWriterEvent, startWriter, writerConfigFromEnv, type WriterEvent, type WriterStats } from '../../pipeline/parquet-writer/index.ts';
+import {
+  describeWriterEvent,
+  startWriter,
+  writerConfigFromEnv,
+  type WriterEvent,
+  type WriterStats,
+} from '../../pipeline/parquet-writer/index.ts';
 import { startFlinkWriter } from '../../pipeline/flink-job/index.ts';
 import { processRegistry, type MetricsRegistry } from '../../pipeline/metrics/index.ts';
 

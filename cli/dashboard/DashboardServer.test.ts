@@ -10,6 +10,9 @@ import { serveApiHandler } from '../../pipeline/api/index.ts';
 import { MetricsRegistry, snapshotOf, ALARM_KEYS, localWidgets } from '../../pipeline/metrics/index.ts';
 import { startDashboard } from './DashboardServer.ts';
 
+// biome-ignore lint/suspicious/noExplicitAny: the test walks the JSON the browser receives, whatever its shape
+type DashboardData = Record<string, any>;
+
 /** The dashboard routes behind the API's HTTP adapter, with a registry and one other "process" snapshot; no stack needed. */
 async function serve() {
   const runDir = mkdtempSync(join(tmpdir(), 'cdc-dash-'));
@@ -54,15 +57,21 @@ test('/dashboard serves the page and its script; /dashboard/data the layout, his
     assert.match(await page.text(), /<script type="module" src="\/dashboard\/dashboard.js">/);
     assert.match((await fetch(`${s.base}/dashboard/dashboard.js`)).headers.get('content-type')!, /^text\/javascript/);
     await new Promise((r) => setTimeout(r, 200));
-    const data = (await (await fetch(`${s.base}/dashboard/data`)).json()) as Record<string, any>;
-    assert.deepEqual(data.layout.widgets.map((w: { title: string }) => w.title), localWidgets().map((w) => w.title));
+    const data = (await (await fetch(`${s.base}/dashboard/data`)).json()) as DashboardData;
+    assert.deepEqual(
+      data.layout.widgets.map((w: { title: string }) => w.title),
+      localWidgets().map((w) => w.title),
+    );
     assert.ok(data.points.length >= 1);
     const last = data.points[data.points.length - 1];
     assert.equal(last.v.RowsLanded, 7);
     assert.equal(last.v.WriterDowntime, 0, 'a live writer snapshot means no downtime');
-    assert.deepEqual(data.components.map((c: { components: string[] }) => c.components).flat().sort(), ['api', 'writer']);
-    assert.deepEqual(data.alarms.map((a: { key: string }) => a.key), ALARM_KEYS);
-    const since = (await (await fetch(`${s.base}/dashboard/data?since=${last.t}`)).json()) as Record<string, any>;
+    assert.deepEqual(data.components.flatMap((c: { components: string[] }) => c.components).sort(), ['api', 'writer']);
+    assert.deepEqual(
+      data.alarms.map((a: { key: string }) => a.key),
+      ALARM_KEYS,
+    );
+    const since = (await (await fetch(`${s.base}/dashboard/data?since=${last.t}`)).json()) as DashboardData;
     assert.equal(since.layout, undefined, 'the layout is sent once');
     assert.ok(since.points.every((p: { t: number }) => p.t > last.t));
   } finally {

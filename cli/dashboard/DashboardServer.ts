@@ -64,7 +64,10 @@ interface AlarmView extends AlarmEvaluation {
   datapointsToAlarm: number;
 }
 
-const STATIC = { '/dashboard': ['index.html', 'text/html; charset=utf-8'], '/dashboard/dashboard.js': ['dashboard.js', 'text/javascript; charset=utf-8'] } as const;
+const STATIC = {
+  '/dashboard': ['index.html', 'text/html; charset=utf-8'],
+  '/dashboard/dashboard.js': ['dashboard.js', 'text/javascript; charset=utf-8'],
+} as const;
 
 /**
  * The local observability of the pipeline, served by the API process: it merges the metric
@@ -88,7 +91,10 @@ export function startDashboard(o: DashboardOptions): Dashboard {
   const s3 = new S3Client(aws);
   const admin = createKafka(kafkaConfigFromEnv('chargeback-cdc-dashboard', env)).admin();
   const landing = new LandedFiles(s3, writer.bucket, writer.prefix);
-  const probes = { sample: unprobed(), sqs: unprobed(), kafka: unprobed(), landing: unprobed() } satisfies Record<string, ProbeStatus>;
+  const probes = { sample: unprobed(), sqs: unprobed(), kafka: unprobed(), landing: unprobed() } satisfies Record<
+    string,
+    ProbeStatus
+  >;
 
   const liveSnapshots = () => readLiveSnapshots({ ...(o.runDir ? { dir: o.runDir } : {}), excludePid: process.pid });
   const merge = (snapshots: MetricsSnapshot[]) => mergeSeries([registry.collect(), ...snapshots.map((s) => s.series)]);
@@ -134,8 +140,23 @@ export function startDashboard(o: DashboardOptions): Dashboard {
     o.probe === false
       ? []
       : [
-          everyInterval(sqsDlqProbe(sqs, { ...(env.DLQ_QUEUE_URL ? { url: env.DLQ_QUEUE_URL } : {}), name: env.STREAM_DLQ_QUEUE ?? 'chargebacks-stream-processor-dlq' }, registry), probeMs, probes.sqs),
-          everyInterval(kafkaProbe(admin, { topic: writer.topic, dlqTopic: writer.dlqTopic, groupId: writer.groupId }, registry), probeMs, probes.kafka),
+          everyInterval(
+            sqsDlqProbe(
+              sqs,
+              {
+                ...(env.DLQ_QUEUE_URL ? { url: env.DLQ_QUEUE_URL } : {}),
+                name: env.STREAM_DLQ_QUEUE ?? 'chargebacks-stream-processor-dlq',
+              },
+              registry,
+            ),
+            probeMs,
+            probes.sqs,
+          ),
+          everyInterval(
+            kafkaProbe(admin, { topic: writer.topic, dlqTopic: writer.dlqTopic, groupId: writer.groupId }, registry),
+            probeMs,
+            probes.kafka,
+          ),
           everyInterval(() => landing.refresh(), probeMs, probes.landing),
         ];
   // First figures as soon as possible: probe once, then sample.
@@ -143,7 +164,12 @@ export function startDashboard(o: DashboardOptions): Dashboard {
 
   const layout = () => ({
     widgets: localWidgets(),
-    headline: HEADLINE.map((metric) => ({ metric, unit: Catalogue[metric].unit, kind: Catalogue[metric].kind, description: Catalogue[metric].description })),
+    headline: HEADLINE.map((metric) => ({
+      metric,
+      unit: Catalogue[metric].unit,
+      kind: Catalogue[metric].kind,
+      description: Catalogue[metric].description,
+    })),
     metrics: Object.fromEntries(METRIC_NAMES.map((n) => [n, Catalogue[n]])),
     sampleMs,
   });
@@ -153,7 +179,13 @@ export function startDashboard(o: DashboardOptions): Dashboard {
     const path = url.pathname.replace(/\/+$/, '') || '/';
     if (path !== '/metrics' && path !== '/dashboard' && !path.startsWith('/dashboard/')) return false;
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      send(res, 405, 'application/json', JSON.stringify({ error: 'METHOD_NOT_ALLOWED', message: `${req.method} is not allowed here; use GET` }), { allow: 'GET' });
+      send(
+        res,
+        405,
+        'application/json',
+        JSON.stringify({ error: 'METHOD_NOT_ALLOWED', message: `${req.method} is not allowed here; use GET` }),
+        { allow: 'GET' },
+      );
       return true;
     }
     if (path === '/metrics') {
@@ -177,16 +209,34 @@ export function startDashboard(o: DashboardOptions): Dashboard {
     } else if (path === '/dashboard/file') {
       const key = url.searchParams.get('key') ?? '';
       if (!isLandedPartKey(key, writer.prefix)) {
-        send(res, 404, 'application/json', JSON.stringify({ error: 'NOT_FOUND', message: `${key} is not a committed part file under ${writer.prefix}` }));
+        send(
+          res,
+          404,
+          'application/json',
+          JSON.stringify({ error: 'NOT_FOUND', message: `${key} is not a committed part file under ${writer.prefix}` }),
+        );
       } else {
         try {
           send(res, 200, 'application/json', JSON.stringify(await landing.inspect(key)));
         } catch (e) {
-          send(res, 502, 'application/json', JSON.stringify({ error: 'UNREADABLE', message: `could not read s3://${writer.bucket}/${key}: ${(e as Error).message}` }));
+          send(
+            res,
+            502,
+            'application/json',
+            JSON.stringify({
+              error: 'UNREADABLE',
+              message: `could not read s3://${writer.bucket}/${key}: ${(e as Error).message}`,
+            }),
+          );
         }
       }
     } else {
-      send(res, 404, 'application/json', JSON.stringify({ error: 'NOT_FOUND', message: `no dashboard route ${path}; try /dashboard or /metrics` }));
+      send(
+        res,
+        404,
+        'application/json',
+        JSON.stringify({ error: 'NOT_FOUND', message: `no dashboard route ${path}; try /dashboard or /metrics` }),
+      );
     }
     return true;
   };

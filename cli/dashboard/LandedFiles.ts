@@ -1,5 +1,10 @@
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { isLandedPartKey, listLandedFiles, readParquetFile, type ColumnDescription } from '../../pipeline/parquet-writer/index.ts';
+import {
+  isLandedPartKey,
+  listLandedFiles,
+  readParquetFile,
+  type ColumnDescription,
+} from '../../pipeline/parquet-writer/index.ts';
 import type { ChangeRecord } from '../../pipeline/schema/index.ts';
 
 export interface LandedFile {
@@ -68,7 +73,14 @@ export class LandedFiles {
         latest: latest.map((f) => {
           const rel = f.key.slice(this.prefix.length);
           const i = rel.lastIndexOf('/');
-          return { key: f.key, bucket: rel.slice(0, i), name: rel.slice(i + 1), size: f.size, lastModified: f.lastModified.toISOString(), rows: this.rowCounts.get(f.key) };
+          return {
+            key: f.key,
+            bucket: rel.slice(0, i),
+            name: rel.slice(i + 1),
+            size: f.size,
+            lastModified: f.lastModified.toISOString(),
+            rows: this.rowCounts.get(f.key),
+          };
         }),
         updatedAt: Date.now(),
         error: undefined,

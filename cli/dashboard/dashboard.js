@@ -27,7 +27,10 @@ function fmtCount(v) {
 function fmtBytes(v) {
   const units = ['B', 'KiB', 'MiB', 'GiB'];
   let i = 0;
-  while (Math.abs(v) >= 1024 && i < units.length - 1) (v /= 1024), i++;
+  while (Math.abs(v) >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
   return `${i === 0 ? nf0.format(v) : nf.format(v)} ${units[i]}`;
 }
 function fmtMs(v) {
@@ -38,7 +41,8 @@ function fmtMs(v) {
 }
 function fmt(v, unit, perSecond = false) {
   if (v === undefined || v === null || Number.isNaN(v)) return '–';
-  const s = unit === 'Bytes' ? fmtBytes(v) : unit === 'Milliseconds' ? fmtMs(v) : unit === 'Seconds' ? fmtMs(v * 1000) : fmtCount(v);
+  const s =
+    unit === 'Bytes' ? fmtBytes(v) : unit === 'Milliseconds' ? fmtMs(v) : unit === 'Seconds' ? fmtMs(v * 1000) : fmtCount(v);
   return perSecond ? `${s}/s` : s;
 }
 function ago(iso) {
@@ -47,7 +51,9 @@ function ago(iso) {
 }
 function human(metric) {
   const words = metric.replace(/([a-z])([A-Z])/g, '$1 $2').split(' ');
-  return words.map((w, i) => (/^(Dlq|Api)$/.test(w) ? w.toUpperCase() : i === 0 || w === 'Kafka' ? w : w.toLowerCase())).join(' ');
+  return words
+    .map((w, i) => (/^(Dlq|Api)$/.test(w) ? w.toUpperCase() : i === 0 || w === 'Kafka' ? w : w.toLowerCase()))
+    .join(' ');
 }
 const comparisonSign = { GreaterThanThreshold: '>', GreaterThanOrEqualToThreshold: '≥', LessThanThreshold: '<' };
 
@@ -142,7 +148,14 @@ function renderComponents(data) {
   const live = new Map();
   for (const proc of data.components) for (const c of proc.components) live.set(c, proc.pid);
   for (const c of EXPECTED_COMPONENTS) {
-    box.append(el('span', { class: `chip${live.has(c) ? ' up' : ''}`, 'data-component': c, title: live.has(c) ? `pid ${live.get(c)}` : 'not running', text: live.has(c) ? `${c} · ${live.get(c)}` : `${c} · down` }));
+    box.append(
+      el('span', {
+        class: `chip${live.has(c) ? ' up' : ''}`,
+        'data-component': c,
+        title: live.has(c) ? `pid ${live.get(c)}` : 'not running',
+        text: live.has(c) ? `${c} · ${live.get(c)}` : `${c} · down`,
+      }),
+    );
   }
   const updated = document.getElementById('updated');
   updated.textContent = `updated ${new Date(data.now).toLocaleTimeString()}`;
@@ -153,7 +166,15 @@ function renderHeadline(data) {
   const box = document.getElementById('headline');
   if (!box.childElementCount) {
     for (const h of state.layout.headline) {
-      box.append(el('div', { class: 'tile', 'data-metric': h.metric, title: h.description }, el('div', { class: 'label', text: human(h.metric) }), el('div', { class: 'value', text: '–' }), el('div', { class: 'sub' })));
+      box.append(
+        el(
+          'div',
+          { class: 'tile', 'data-metric': h.metric, title: h.description },
+          el('div', { class: 'label', text: human(h.metric) }),
+          el('div', { class: 'value', text: '–' }),
+          el('div', { class: 'sub' }),
+        ),
+      );
     }
   }
   for (const h of state.layout.headline) {
@@ -163,7 +184,11 @@ function renderHeadline(data) {
     tile.dataset.value = v === undefined ? '' : String(v);
     tile.querySelector('.value').textContent = v === undefined ? '–' : fmt(v, h.unit);
     const r = h.kind === 'counter' ? rateOf(h.metric) : undefined;
-    tile.querySelector('.sub').textContent = alarming.length ? `alarm: ${alarming.join(', ')}` : r === undefined ? 'now' : `${fmt(r, h.unit)}/s now`;
+    tile.querySelector('.sub').textContent = alarming.length
+      ? `alarm: ${alarming.join(', ')}`
+      : r === undefined
+        ? 'now'
+        : `${fmt(r, h.unit)}/s now`;
     tile.classList.toggle('bad', alarming.length > 0);
   }
 }
@@ -172,10 +197,20 @@ function renderCharts() {
   const box = document.getElementById('charts');
   if (!box.childElementCount) {
     state.layout.widgets.forEach((w, i) => {
-      box.append(el('div', { class: 'card', 'data-widget': String(i) }, el('h3', { text: w.title }), svg('svg', { viewBox: '0 0 360 150', role: 'img', 'aria-label': w.title }), el('div', { class: 'legend' })));
+      box.append(
+        el(
+          'div',
+          { class: 'card', 'data-widget': String(i) },
+          el('h3', { text: w.title }),
+          svg('svg', { viewBox: '0 0 360 150', role: 'img', 'aria-label': w.title }),
+          el('div', { class: 'legend' }),
+        ),
+      );
     });
   }
-  state.layout.widgets.forEach((w, i) => drawWidget(box.querySelector(`[data-widget="${i}"]`), w));
+  state.layout.widgets.forEach((w, i) => {
+    drawWidget(box.querySelector(`[data-widget="${i}"]`), w);
+  });
 }
 
 function drawWidget(card, widget) {
@@ -184,17 +219,45 @@ function drawWidget(card, widget) {
   for (const s of widget.series) {
     const keys = keysOf(s.metric, s.kind);
     for (const key of keys) {
-      const dims = key.includes('{') ? key.slice(key.indexOf('{') + 1, -1).split(',').filter((d) => !d.startsWith('service=')).map((d) => d.replace('=', ' ')).join(' ') : '';
-      lines.push({ label: dims ? `${s.label} · ${dims}` : s.label, unit: s.unit, perSecond: s.view === 'rate', right: s.yAxis === 'right', color: COLORS[color++ % COLORS.length], values: valuesOf(key, s.view) });
+      const dims = key.includes('{')
+        ? key
+            .slice(key.indexOf('{') + 1, -1)
+            .split(',')
+            .filter((d) => !d.startsWith('service='))
+            .map((d) => d.replace('=', ' '))
+            .join(' ')
+        : '';
+      lines.push({
+        label: dims ? `${s.label} · ${dims}` : s.label,
+        unit: s.unit,
+        perSecond: s.view === 'rate',
+        right: s.yAxis === 'right',
+        color: COLORS[color++ % COLORS.length],
+        values: valuesOf(key, s.view),
+      });
     }
-    if (keys.length === 0) lines.push({ label: s.label, unit: s.unit, perSecond: s.view === 'rate', right: s.yAxis === 'right', color: COLORS[color++ % COLORS.length], values: [] });
+    if (keys.length === 0)
+      lines.push({
+        label: s.label,
+        unit: s.unit,
+        perSecond: s.view === 'rate',
+        right: s.yAxis === 'right',
+        color: COLORS[color++ % COLORS.length],
+        values: [],
+      });
   }
   drawChart(card.querySelector('svg'), lines, widget.alarm);
   const legend = card.querySelector('.legend');
   legend.replaceChildren(
     ...lines.map((l) => {
       const last = [...l.values].reverse().find(([, v]) => v !== undefined)?.[1];
-      return el('span', {}, el('i', { style: `background:${l.color}` }), `${l.label}${l.right ? ' (right)' : ''} `, el('b', { text: fmt(last, l.unit, l.perSecond) }));
+      return el(
+        'span',
+        {},
+        el('i', { style: `background:${l.color}` }),
+        `${l.label}${l.right ? ' (right)' : ''} `,
+        el('b', { text: fmt(last, l.unit, l.perSecond) }),
+      );
     }),
   );
 }
@@ -207,17 +270,30 @@ function niceMax(v) {
 }
 
 function drawChart(root, lines, alarm) {
-  const W = 360, H = 150, top = 8, bottom = 18;
+  const W = 360,
+    H = 150,
+    top = 8,
+    bottom = 18;
   const hasRight = lines.some((l) => l.right);
-  const left = 50, right = hasRight ? 58 : 8;
+  const left = 50,
+    right = hasRight ? 58 : 8;
   const now = state.last ?? Date.now();
   const span = Math.min(WINDOW_MS, Math.max(MIN_WINDOW_MS, now - (state.points[0]?.t ?? now)));
   const x0 = now - span;
   const x = (t) => left + ((t - x0) / span) * (W - left - right);
-  const dataMax = (side) => Math.max(0, ...lines.filter((l) => l.right === side).flatMap((l) => l.values.filter(([t, v]) => t >= x0 && v !== undefined).map(([, v]) => v)));
+  const dataMax = (side) =>
+    Math.max(
+      0,
+      ...lines
+        .filter((l) => l.right === side)
+        .flatMap((l) => l.values.filter(([t, v]) => t >= x0 && v !== undefined).map(([, v]) => v)),
+    );
   // The threshold sets the scale only when the data comes near it; otherwise it is named, off scale.
   const thresholdOnScale = alarm && dataMax(false) >= alarm.threshold * 0.2;
-  const ymax = { false: niceMax(Math.max(dataMax(false), thresholdOnScale ? alarm.threshold * 1.05 : 0)), true: niceMax(dataMax(true)) };
+  const ymax = {
+    false: niceMax(Math.max(dataMax(false), thresholdOnScale ? alarm.threshold * 1.05 : 0)),
+    true: niceMax(dataMax(true)),
+  };
   const y = (v, side) => top + (1 - v / ymax[side]) * (H - top - bottom);
   root.replaceChildren();
   const visible = (side) => lines.some((l) => l.right === side && l.values.some(([t, v]) => t >= x0 && v !== undefined));
@@ -225,30 +301,66 @@ function drawChart(root, lines, alarm) {
     const yy = top + (1 - f) * (H - top - bottom);
     root.append(svg('line', { x1: left, x2: W - right, y1: yy, y2: yy, stroke: f === 0 ? '#cfd4dc' : '#eef0f4' }));
     const lu = lines.find((l) => !l.right);
-    if (lu && (visible(false) || alarm)) root.append(Object.assign(svg('text', { x: left - 6, y: yy + 3, 'text-anchor': 'end' }), { textContent: fmt(ymax.false * f, lu.unit, lu.perSecond) }));
+    if (lu && (visible(false) || alarm))
+      root.append(
+        Object.assign(svg('text', { x: left - 6, y: yy + 3, 'text-anchor': 'end' }), {
+          textContent: fmt(ymax.false * f, lu.unit, lu.perSecond),
+        }),
+      );
     const ru = lines.find((l) => l.right);
-    if (ru && visible(true)) root.append(Object.assign(svg('text', { x: W - right + 6, y: yy + 3 }), { textContent: fmt(ymax.true * f, ru.unit, ru.perSecond) }));
+    if (ru && visible(true))
+      root.append(
+        Object.assign(svg('text', { x: W - right + 6, y: yy + 3 }), { textContent: fmt(ymax.true * f, ru.unit, ru.perSecond) }),
+      );
   }
   const before = (ms) => (ms >= 120_000 ? `−${nf0.format(ms / 60_000)} min` : `−${nf0.format(ms / 1000)} s`);
-  for (const [label, t] of [[before(span), x0], [before(span / 2), x0 + span / 2], ['now', now]]) {
-    root.append(Object.assign(svg('text', { x: x(t), y: H - 4, 'text-anchor': t === x0 ? 'start' : t === now ? 'end' : 'middle' }), { textContent: label }));
+  for (const [label, t] of [
+    [before(span), x0],
+    [before(span / 2), x0 + span / 2],
+    ['now', now],
+  ]) {
+    root.append(
+      Object.assign(svg('text', { x: x(t), y: H - 4, 'text-anchor': t === x0 ? 'start' : t === now ? 'end' : 'middle' }), {
+        textContent: label,
+      }),
+    );
   }
   if (alarm) {
     const label = `alarm ${comparisonSign[alarm.comparison]} ${fmt(alarm.threshold, lines[0]?.unit)}`;
     if (thresholdOnScale) {
       const yy = y(alarm.threshold, false);
-      root.append(svg('line', { x1: left, x2: W - right, y1: yy, y2: yy, stroke: '#dc2626', 'stroke-dasharray': '4 3', 'stroke-width': 1 }));
-      root.append(Object.assign(svg('text', { x: W - right - 4, y: yy - 4, 'text-anchor': 'end', style: 'fill:#dc2626' }), { textContent: label }));
+      root.append(
+        svg('line', { x1: left, x2: W - right, y1: yy, y2: yy, stroke: '#dc2626', 'stroke-dasharray': '4 3', 'stroke-width': 1 }),
+      );
+      root.append(
+        Object.assign(svg('text', { x: W - right - 4, y: yy - 4, 'text-anchor': 'end', style: 'fill:#dc2626' }), {
+          textContent: label,
+        }),
+      );
     } else {
-      root.append(Object.assign(svg('text', { x: W - right - 4, y: top + 10, 'text-anchor': 'end', style: 'fill:#dc2626' }), { textContent: `${label} (off scale)` }));
+      root.append(
+        Object.assign(svg('text', { x: W - right - 4, y: top + 10, 'text-anchor': 'end', style: 'fill:#dc2626' }), {
+          textContent: `${label} (off scale)`,
+        }),
+      );
     }
   }
   let drawn = 0;
   for (const l of lines) {
     let seg = [];
     const flush = () => {
-      if (seg.length > 1) root.append(svg('polyline', { points: seg.join(' '), fill: 'none', stroke: l.color, 'stroke-width': 1.6, 'stroke-linejoin': 'round' }));
-      else if (seg.length === 1) root.append(svg('circle', { cx: seg[0].split(',')[0], cy: seg[0].split(',')[1], r: 2, fill: l.color }));
+      if (seg.length > 1)
+        root.append(
+          svg('polyline', {
+            points: seg.join(' '),
+            fill: 'none',
+            stroke: l.color,
+            'stroke-width': 1.6,
+            'stroke-linejoin': 'round',
+          }),
+        );
+      else if (seg.length === 1)
+        root.append(svg('circle', { cx: seg[0].split(',')[0], cy: seg[0].split(',')[1], r: 2, fill: l.color }));
       seg = [];
     };
     for (const [t, v] of l.values) {
@@ -261,7 +373,12 @@ function drawChart(root, lines, alarm) {
     }
     flush();
   }
-  if (!drawn) root.append(Object.assign(svg('text', { x: (left + W - right) / 2, y: H / 2, 'text-anchor': 'middle' }), { textContent: 'no data yet' }));
+  if (!drawn)
+    root.append(
+      Object.assign(svg('text', { x: (left + W - right) / 2, y: H / 2, 'text-anchor': 'middle' }), {
+        textContent: 'no data yet',
+      }),
+    );
 }
 
 function renderAlarms(data) {
@@ -292,11 +409,15 @@ function renderAlarms(data) {
 
 function renderFiles(data) {
   const l = data.landing;
-  document.getElementById('landing-summary').textContent = l.updatedAt ? `${fmtCount(l.totalFiles)} files · ${fmtBytes(l.totalBytes)} in the landing zone` : '';
+  document.getElementById('landing-summary').textContent = l.updatedAt
+    ? `${fmtCount(l.totalFiles)} files · ${fmtBytes(l.totalBytes)} in the landing zone`
+    : '';
   document.getElementById('landing-error').textContent = l.error ?? '';
   const body = document.querySelector('#files tbody');
   if (!l.latest.length) {
-    body.replaceChildren(el('tr', {}, el('td', { colspan: '4', class: 'muted', text: l.updatedAt ? 'nothing has landed yet' : 'listing…' })));
+    body.replaceChildren(
+      el('tr', {}, el('td', { colspan: '4', class: 'muted', text: l.updatedAt ? 'nothing has landed yet' : 'listing…' })),
+    );
     return;
   }
   body.replaceChildren(
@@ -304,7 +425,12 @@ function renderFiles(data) {
       el(
         'tr',
         { 'data-key': f.key },
-        el('td', { class: 'file' }, el('a', { href: `#file=${encodeURIComponent(f.key)}`, class: 'mono', title: f.key, text: f.name }), el('div', { class: 'where', text: `bucket ${f.bucket}` })),
+        el(
+          'td',
+          { class: 'file' },
+          el('a', { href: `#file=${encodeURIComponent(f.key)}`, class: 'mono', title: f.key, text: f.name }),
+          el('div', { class: 'where', text: `bucket ${f.bucket}` }),
+        ),
         el('td', { class: 'num', 'data-rows': f.rows ?? '', text: f.rows === undefined ? '…' : fmtCount(f.rows) }),
         el('td', { class: 'num', text: fmtBytes(f.size) }),
         el('td', { class: 'num', text: ago(f.lastModified) }),
@@ -324,28 +450,80 @@ async function renderInspect() {
   const key = decodeURIComponent(m[1]);
   const panel = overlay.querySelector('.panel');
   overlay.hidden = false;
-  panel.replaceChildren(el('a', { href: '#', class: 'close', text: '✕ close' }), el('h2', { text: key }), el('p', { class: 'muted', text: 'reading…' }));
+  panel.replaceChildren(
+    el('a', { href: '#', class: 'close', text: '✕ close' }),
+    el('h2', { text: key }),
+    el('p', { class: 'muted', text: 'reading…' }),
+  );
   const res = await fetch(`/dashboard/file?key=${encodeURIComponent(key)}`);
   const f = await res.json();
   if (!res.ok) {
-    panel.replaceChildren(el('a', { href: '#', class: 'close', text: '✕ close' }), el('h2', { text: key }), el('p', { class: 'error', text: f.message }));
+    panel.replaceChildren(
+      el('a', { href: '#', class: 'close', text: '✕ close' }),
+      el('h2', { text: key }),
+      el('p', { class: 'error', text: f.message }),
+    );
     return;
   }
   const columns = f.schema.map((c) => c.name);
   panel.replaceChildren(
     el('a', { href: '#', class: 'close', text: '✕ close' }),
-    el('h2', { 'data-testid': 'inspect-title' }, el('span', { class: 'mono', text: f.key }), el('small', { text: `${f.numRows} row(s) · ${fmtBytes(f.size)}` })),
+    el(
+      'h2',
+      { 'data-testid': 'inspect-title' },
+      el('span', { class: 'mono', text: f.key }),
+      el('small', { text: `${f.numRows} row(s) · ${fmtBytes(f.size)}` }),
+    ),
     el('h3', { text: 'Schema' }),
-    el('table', { class: 'schema' }, el('thead', {}, el('tr', {}, ...['column', 'physical', 'logical', 'repetition'].map((h) => el('th', { text: h })))), el('tbody', {}, ...f.schema.map((c) => el('tr', {}, el('td', { class: 'mono', text: c.name }), el('td', { text: c.physicalType }), el('td', { text: c.logicalType ?? '' }), el('td', { text: c.repetition }))))),
+    el(
+      'table',
+      { class: 'schema' },
+      el('thead', {}, el('tr', {}, ...['column', 'physical', 'logical', 'repetition'].map((h) => el('th', { text: h })))),
+      el(
+        'tbody',
+        {},
+        ...f.schema.map((c) =>
+          el(
+            'tr',
+            {},
+            el('td', { class: 'mono', text: c.name }),
+            el('td', { text: c.physicalType }),
+            el('td', { text: c.logicalType ?? '' }),
+            el('td', { text: c.repetition }),
+          ),
+        ),
+      ),
+    ),
     el('h3', { text: `Rows${f.more ? ` (first ${f.rows.length}; ${f.more} more)` : ''}` }),
-    el('div', { class: 'rows' }, el('table', { 'data-testid': 'inspect-rows' }, el('thead', {}, el('tr', {}, ...columns.map((h) => el('th', { text: h })))), el('tbody', {}, ...f.rows.map((r) => el('tr', {}, ...columns.map((c) => el('td', { class: c === 'amount' ? 'num' : '', text: r[c] === null ? '∅' : String(r[c]) }))))))),
+    el(
+      'div',
+      { class: 'rows' },
+      el(
+        'table',
+        { 'data-testid': 'inspect-rows' },
+        el('thead', {}, el('tr', {}, ...columns.map((h) => el('th', { text: h })))),
+        el(
+          'tbody',
+          {},
+          ...f.rows.map((r) =>
+            el(
+              'tr',
+              {},
+              ...columns.map((c) => el('td', { class: c === 'amount' ? 'num' : '', text: r[c] === null ? '∅' : String(r[c]) })),
+            ),
+          ),
+        ),
+      ),
+    ),
   );
 }
 
 // ── polling ───────────────────────────────────────────────────────────────────
 async function poll() {
   try {
-    const res = await fetch(state.last === undefined ? '/dashboard/data' : `/dashboard/data?since=${state.last}`, { cache: 'no-store' });
+    const res = await fetch(state.last === undefined ? '/dashboard/data' : `/dashboard/data?since=${state.last}`, {
+      cache: 'no-store',
+    });
     if (!res.ok) throw new Error(`HTTP ${res.status}`);
     const data = await res.json();
     if (data.layout) state.layout = data.layout;

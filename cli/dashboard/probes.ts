@@ -15,7 +15,11 @@ export const unprobed = (): ProbeStatus => ({ ok: false, at: undefined, error: u
  * Depth of the stream processor's SQS dead-letter queue (ApproximateNumberOfMessages, the number
  * AWS/SQS publishes as ApproximateNumberOfMessagesVisible).
  */
-export function sqsDlqProbe(sqs: SQSClient, queue: { url?: string; name: string }, registry: MetricsRegistry): () => Promise<void> {
+export function sqsDlqProbe(
+  sqs: SQSClient,
+  queue: { url?: string; name: string },
+  registry: MetricsRegistry,
+): () => Promise<void> {
   let url = queue.url;
   return async () => {
     url ??= (await sqs.send(new GetQueueUrlCommand({ QueueName: queue.name }))).QueueUrl;
@@ -28,7 +32,11 @@ export function sqsDlqProbe(sqs: SQSClient, queue: { url?: string; name: string 
  * Consumer lag of the writer group per partition (end offset − committed offset; a partition the
  * group never committed lags by everything still in it) and the records of the DLQ topic.
  */
-export function kafkaProbe(admin: Admin, o: { topic: string; dlqTopic: string; groupId: string }, registry: MetricsRegistry): () => Promise<void> {
+export function kafkaProbe(
+  admin: Admin,
+  o: { topic: string; dlqTopic: string; groupId: string },
+  registry: MetricsRegistry,
+): () => Promise<void> {
   let connected: Promise<void> | undefined;
   const partitionsSeen = new Set<number>();
   return async () => {
@@ -49,8 +57,12 @@ export function kafkaProbe(admin: Admin, o: { topic: string; dlqTopic: string; g
       registry.set('KafkaConsumerLag', Number(lag < 0n ? 0n : lag), { Partition: String(p.partition) });
       partitionsSeen.add(p.partition);
     }
-    for (const p of partitionsSeen) if (!ends.some((e) => e.partition === p)) registry.remove('KafkaConsumerLag', { Partition: String(p) });
-    registry.set('TopicDlqRecords', dlqEnds.reduce((n, p) => n + Number(p.high), 0));
+    for (const p of partitionsSeen)
+      if (!ends.some((e) => e.partition === p)) registry.remove('KafkaConsumerLag', { Partition: String(p) });
+    registry.set(
+      'TopicDlqRecords',
+      dlqEnds.reduce((n, p) => n + Number(p.high), 0),
+    );
   };
 }
 
@@ -58,13 +70,19 @@ export function kafkaProbe(admin: Admin, o: { topic: string; dlqTopic: string; g
  * Runs a probe every interval, never two at once (a slow broker or S3 skips ticks instead of
  * piling up calls), keeping the status of the last attempt.
  */
-export function everyInterval(probe: () => Promise<void>, intervalMs: number, status: ProbeStatus): { stop(): Promise<void>; now(): Promise<void> } {
+export function everyInterval(
+  probe: () => Promise<void>,
+  intervalMs: number,
+  status: ProbeStatus,
+): { stop(): Promise<void>; now(): Promise<void> } {
   let running: Promise<void> | undefined;
   const run = () => {
     running ??= probe()
       .then(() => Object.assign(status, { ok: true, at: Date.now(), error: undefined }))
       .catch((e: Error) => Object.assign(status, { ok: false, error: e.message }))
-      .then(() => void (running = undefined));
+      .then(() => {
+        running = undefined;
+      });
     return running;
   };
   const timer = setInterval(() => void run(), intervalMs);

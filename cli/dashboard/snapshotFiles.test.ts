@@ -6,7 +6,14 @@ import { join } from 'node:path';
 import { MetricsRegistry } from '../../pipeline/metrics/index.ts';
 import { metricsRunDir, publishSnapshots, readLiveSnapshots } from './snapshotFiles.ts';
 
-const snap = (pid: number, at: number) => JSON.stringify({ version: 1, pid, components: ['writer'], at, series: [{ name: 'RowsLanded', dims: {}, kind: 'counter', value: 1 }] });
+const snap = (pid: number, at: number) =>
+  JSON.stringify({
+    version: 1,
+    pid,
+    components: ['writer'],
+    at,
+    series: [{ name: 'RowsLanded', dims: {}, kind: 'counter', value: 1 }],
+  });
 
 test('a component publishes <component>-<pid>.json and removes it on a clean stop', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'cdc-metrics-'));
@@ -33,7 +40,10 @@ test('snapshots of dead processes are deleted and stale ones ignored', async () 
   writeFileSync(join(dir, 'api-333.json'), snap(333, now));
   writeFileSync(join(dir, 'notes.txt'), 'not a snapshot');
   const live = await readLiveSnapshots({ dir, now, alive: (pid) => pid !== 111 });
-  assert.deepEqual(live.map((s) => s.pid), [333]);
+  assert.deepEqual(
+    live.map((s) => s.pid),
+    [333],
+  );
   assert.ok(!existsSync(join(dir, 'writer-111.json')), 'the dead process snapshot is removed');
   assert.ok(existsSync(join(dir, 'poller-222.json')), 'a stale snapshot of a live pid is only ignored');
 });

@@ -36,7 +36,13 @@ export interface SnapshotPublisher {
  * const publisher = publishSnapshots({ registry: processRegistry, component: 'writer' });
  * onShutdown(() => publisher.stop());
  */
-export function publishSnapshots(opts: { registry: MetricsRegistry; component: string; dir?: string; intervalMs?: number; onError?: (e: Error) => void }): SnapshotPublisher {
+export function publishSnapshots(opts: {
+  registry: MetricsRegistry;
+  component: string;
+  dir?: string;
+  intervalMs?: number;
+  onError?: (e: Error) => void;
+}): SnapshotPublisher {
   const dir = opts.dir ?? metricsRunDir();
   const file = join(dir, `${opts.component}-${process.pid}.json`);
   const tmp = `${file}.tmp`;
@@ -49,7 +55,8 @@ export function publishSnapshots(opts: { registry: MetricsRegistry; component: s
       reported = false;
     } catch (e) {
       // Metrics must never stop the pipeline: report once per failure streak, keep running.
-      if (!reported) opts.onError?.(new Error(`could not write the metrics snapshot ${file}: ${(e as Error).message}`, { cause: e }));
+      if (!reported)
+        opts.onError?.(new Error(`could not write the metrics snapshot ${file}: ${(e as Error).message}`, { cause: e }));
       reported = true;
     }
   };
@@ -66,7 +73,6 @@ export function publishSnapshots(opts: { registry: MetricsRegistry; component: s
     },
   };
 }
-
 
 /**
  * The snapshots of the live component processes. A file whose process is gone (SIGKILL leaves it

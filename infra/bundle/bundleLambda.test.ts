@@ -13,7 +13,13 @@ const scratch = tempDir('cdc-bundle-test');
 function exportsOf(outdir: string): Record<string, string> {
   const script = `import(${JSON.stringify(path.join(outdir, 'index.mjs'))}).then((m) => console.log(JSON.stringify(Object.fromEntries(Object.entries(m).map(([k, v]) => [k, typeof v])))))`;
   // No project env: the module must load without the local stack's variables.
-  return JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: scratch, encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } })) as Record<string, string>;
+  return JSON.parse(
+    execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: scratch,
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH ?? '' },
+    }),
+  ) as Record<string, string>;
 }
 
 describe('Lambda bundles are built from pipeline/ with esbuild', () => {
@@ -33,8 +39,14 @@ describe('Lambda bundles are built from pipeline/ with esbuild', () => {
   }
 
   it('copies the files the code opens at run time (the schema .avsc) next to the bundle', () => {
-    const bundle = bundleLambda({ entry: path.join(REPO_ROOT, 'pipeline/stream-processor/handler.ts'), outdir: path.join(scratch, 'sp-files') });
-    assert.ok(bundle.runtimeFiles.some((f) => f.endsWith('.avsc')), `runtime files: ${bundle.runtimeFiles.join(', ')}`);
+    const bundle = bundleLambda({
+      entry: path.join(REPO_ROOT, 'pipeline/stream-processor/handler.ts'),
+      outdir: path.join(scratch, 'sp-files'),
+    });
+    assert.ok(
+      bundle.runtimeFiles.some((f) => f.endsWith('.avsc')),
+      `runtime files: ${bundle.runtimeFiles.join(', ')}`,
+    );
   });
 
   it('produces the same hash for the same source (no spurious Lambda updates)', () => {
@@ -46,18 +58,24 @@ describe('Lambda bundles are built from pipeline/ with esbuild', () => {
 
   it('takes the entry as a parameter (any handler file)', () => {
     const entry = path.join(scratch, 'standin-handler.ts');
-    writeFileSync(entry, "export const handler = async (e: { n: number }): Promise<number> => e.n + 1;\n");
+    writeFileSync(entry, 'export const handler = async (e: { n: number }): Promise<number> => e.n + 1;\n');
     const bundle = bundleLambda({ entry, outdir: path.join(scratch, 'standin') });
     assert.equal(exportsOf(bundle.outdir).handler, 'function');
   });
 
   it('fails with the entry named when it does not exist or exports no handler', () => {
-    assert.throws(() => bundleLambda({ entry: path.join(scratch, 'missing.ts'), outdir: path.join(scratch, 'x') }), (e: Error) => e instanceof BundleError && e.message.includes('missing.ts'));
+    assert.throws(
+      () => bundleLambda({ entry: path.join(scratch, 'missing.ts'), outdir: path.join(scratch, 'x') }),
+      (e: Error) => e instanceof BundleError && e.message.includes('missing.ts'),
+    );
     const noHandler = path.join(scratch, 'no-handler.ts');
     writeFileSync(noHandler, 'export const main = () => 1;\n');
     assert.throws(() => bundleLambda({ entry: noHandler, outdir: path.join(scratch, 'y') }), /does not export 'handler'/);
     const broken = path.join(scratch, 'broken.ts');
     writeFileSync(broken, "import { nothing } from './nowhere.ts';\nexport const handler = () => nothing;\n");
-    assert.throws(() => bundleLambda({ entry: broken, outdir: path.join(scratch, 'z') }), /esbuild could not bundle .*broken\.ts[\s\S]*nowhere/);
+    assert.throws(
+      () => bundleLambda({ entry: broken, outdir: path.join(scratch, 'z') }),
+      /esbuild could not bundle .*broken\.ts[\s\S]*nowhere/,
+    );
   });
 });

@@ -39,7 +39,8 @@ export { BundleError };
  * Some CommonJS dependencies (kafkajs, powertools) call `require` for Node built-ins; an ESM
  * bundle has no `require`, so give it one.
  */
-const REQUIRE_SHIM = "import { createRequire as __cdcCreateRequire } from 'node:module'; const require = __cdcCreateRequire(import.meta.url);";
+const REQUIRE_SHIM =
+  "import { createRequire as __cdcCreateRequire } from 'node:module'; const require = __cdcCreateRequire(import.meta.url);";
 
 export function bundleLambda(options: BundleOptions, exportName = 'handler'): Bundle {
   const entry = path.resolve(options.entry);
@@ -48,7 +49,7 @@ export function bundleLambda(options: BundleOptions, exportName = 'handler'): Bu
   rmSync(outdir, { recursive: true, force: true });
   mkdirSync(outdir, { recursive: true });
   const outfile = path.join(outdir, 'index.mjs');
-  let result;
+  let result: ReturnType<typeof buildSync>;
   try {
     result = buildSync({
       entryPoints: [entry],
@@ -102,7 +103,8 @@ function copyRuntimeFiles(inputs: string[], outdir: string): string[] {
       const name = path.basename(target);
       if (!existsSync(target)) throw new BundleError(`${input} opens ${m[2]} at run time, but ${target} does not exist`);
       const previous = copied.get(name);
-      if (previous && previous !== target) throw new BundleError(`two run-time files named ${name} (${previous}, ${target}) would collide beside index.mjs`);
+      if (previous && previous !== target)
+        throw new BundleError(`two run-time files named ${name} (${previous}, ${target}) would collide beside index.mjs`);
       copyFileSync(target, path.join(outdir, name));
       copied.set(name, target);
     }

@@ -12,7 +12,12 @@ describe('infra config', () => {
     assert.equal(c.project, 'chargeback-cdc');
     assert.equal(c.environment, 'dev');
     assert.equal(c.region, 'us-east-1');
-    assert.deepEqual(c.kafka, { topic: 'chargebacks', dlqTopic: 'chargebacks-dlq', partitions: 3, consumerGroup: 'flink-parquet-writer' });
+    assert.deepEqual(c.kafka, {
+      topic: 'chargebacks',
+      dlqTopic: 'chargebacks-dlq',
+      partitions: 3,
+      consumerGroup: 'flink-parquet-writer',
+    });
     assert.equal(c.landingPrefix, 'landing/chargebacks/');
     assert.equal(c.flink.runtime, 'FLINK-1_20');
     assert.equal(c.flink.checkpointIntervalMs, 60_000);
@@ -34,16 +39,27 @@ describe('infra config', () => {
         }),
       (e: Error) =>
         e instanceof InfraConfigError &&
-        ['environment', 'monitoring.logRetentionDays', 'bucket.abortIncompleteMultipartUploadDays', 'streamProcessor.batchSize'].every((p) => e.message.includes(`  ${p}: `)),
+        [
+          'environment',
+          'monitoring.logRetentionDays',
+          'bucket.abortIncompleteMultipartUploadDays',
+          'streamProcessor.batchSize',
+        ].every((p) => e.message.includes(`  ${p}: `)),
     );
   });
 
   it('refuses hour-scale multipart aborts: Flink resumes multipart uploads after a restore', () => {
-    assert.throws(() => parseInfraConfig({ bucket: { abortIncompleteMultipartUploadDays: 1 } }), /bucket\.abortIncompleteMultipartUploadDays/);
+    assert.throws(
+      () => parseInfraConfig({ bucket: { abortIncompleteMultipartUploadDays: 1 } }),
+      /bucket\.abortIncompleteMultipartUploadDays/,
+    );
   });
 
   it('takes an existing VPC only with two or more private subnets', () => {
-    assert.throws(() => parseInfraConfig({ network: { mode: 'existing', vpcId: 'vpc-0a', privateSubnetIds: ['subnet-0a'] } }), /at least two Availability Zones/);
+    assert.throws(
+      () => parseInfraConfig({ network: { mode: 'existing', vpcId: 'vpc-0a', privateSubnetIds: ['subnet-0a'] } }),
+      /at least two Availability Zones/,
+    );
     const c = parseInfraConfig({ network: { mode: 'existing', vpcId: 'vpc-0a', privateSubnetIds: ['subnet-0a', 'subnet-0b'] } });
     assert.equal(c.network.mode, 'existing');
   });

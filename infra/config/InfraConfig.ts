@@ -14,7 +14,9 @@ import { InfraConfigError } from '../errors.ts';
  */
 
 /** CloudWatch Logs accepts only these retention periods (days). */
-const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
 
 export const LambdaRuntime = { NODEJS_20: 'nodejs20.x', NODEJS_22: 'nodejs22.x' } as const;
 export const FlinkRuntime = { FLINK_1_20: 'FLINK-1_20' } as const;
@@ -25,12 +27,17 @@ const name = (what: string, max: number) =>
     .regex(/^[a-z][a-z0-9-]*[a-z0-9]$/, `${what} must be lower-case letters, digits and dashes, starting with a letter`)
     .max(max);
 
-const subnetIds = z.array(z.string().regex(/^subnet-[0-9a-f]+$/, 'a subnet id looks like subnet-0abc…')).min(2, 'MSK Serverless and Managed Flink need subnets in at least two Availability Zones');
+const subnetIds = z
+  .array(z.string().regex(/^subnet-[0-9a-f]+$/, 'a subnet id looks like subnet-0abc…'))
+  .min(2, 'MSK Serverless and Managed Flink need subnets in at least two Availability Zones');
 
 const Network = z.discriminatedUnion('mode', [
   z.object({
     mode: z.literal('new'),
-    cidr: z.string().regex(/^\d+\.\d+\.\d+\.\d+\/(1[6-9]|2[0-4])$/).default('10.40.0.0/16'),
+    cidr: z
+      .string()
+      .regex(/^\d+\.\d+\.\d+\.\d+\/(1[6-9]|2[0-4])$/)
+      .default('10.40.0.0/16'),
     /**
      * Zones of the private subnets, by name (MSK Serverless needs ≥ 2). Named, not counted, so
      * the subnets never move when AWS adds a zone or one is briefly unavailable.
@@ -138,7 +145,10 @@ const Monitoring = z.object({
   logRetentionDays: z
     .number()
     .int()
-    .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), `CloudWatch Logs retention must be one of ${LOG_RETENTION_DAYS.join(', ')}`)
+    .refine(
+      (d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d),
+      `CloudWatch Logs retention must be one of ${LOG_RETENTION_DAYS.join(', ')}`,
+    )
     .default(30),
   /** Subscribed to the alarm topic when set (the subscription must be confirmed from the mail). */
   alarmEmail: z.email().optional(),

@@ -54,7 +54,11 @@ export class FlinkApplication extends Construct {
     super(scope, id);
     const { flink, kafka, cluster } = props;
 
-    const jarAsset = new TerraformAsset(this, 'jar-file', { path: props.jar.path, type: AssetType.FILE, assetHash: props.jar.hash });
+    const jarAsset = new TerraformAsset(this, 'jar-file', {
+      path: props.jar.path,
+      type: AssetType.FILE,
+      assetHash: props.jar.hash,
+    });
     this.jarObject = new S3Object(this, 'jar', {
       bucket: props.bucketName,
       key: props.jarKey,
@@ -64,11 +68,20 @@ export class FlinkApplication extends Construct {
       // A new build is a new key: upload it before the old object goes, so the application
       // update never points at a deleted JAR.
       lifecycle: { createBeforeDestroy: true },
-      ...(props.bucketKmsKeyArn ? { serverSideEncryption: 'aws:kms', kmsKeyId: props.bucketKmsKeyArn } : { serverSideEncryption: 'AES256' }),
+      ...(props.bucketKmsKeyArn
+        ? { serverSideEncryption: 'aws:kms', kmsKeyId: props.bucketKmsKeyArn }
+        : { serverSideEncryption: 'AES256' }),
     });
 
-    this.logGroup = new RetainedLogGroup(this, 'logs', { name: props.logGroupName, retentionDays: props.logRetentionDays, kmsKeyArn: props.logsKmsKeyArn });
-    const logStream = new CloudwatchLogStream(this, 'log-stream', { name: 'application', logGroupName: this.logGroup.logGroup.name });
+    this.logGroup = new RetainedLogGroup(this, 'logs', {
+      name: props.logGroupName,
+      retentionDays: props.logRetentionDays,
+      kmsKeyArn: props.logsKmsKeyArn,
+    });
+    const logStream = new CloudwatchLogStream(this, 'log-stream', {
+      name: 'application',
+      logGroupName: this.logGroup.logGroup.name,
+    });
     const logStreamArn = `${this.logGroup.logGroup.arn}:log-stream:${logStream.name}`;
 
     this.role = new IamRole(this, 'role', {
@@ -76,7 +89,11 @@ export class FlinkApplication extends Construct {
       description: `Service execution role of the Managed Flink application ${props.applicationName}`,
       assumeRolePolicy: assumeRolePolicy('kinesisanalytics.amazonaws.com', props.accountId),
     });
-    const policy = new IamRolePolicy(this, 'policy', { role: this.role.id, name: 'least-privilege', policy: renderPolicy(policyDocument(flinkStatements(props, this.logGroup.logGroup.arn, logStreamArn))) });
+    const policy = new IamRolePolicy(this, 'policy', {
+      role: this.role.id,
+      name: 'least-privilege',
+      policy: renderPolicy(policyDocument(flinkStatements(props, this.logGroup.logGroup.arn, logStreamArn))),
+    });
 
     this.properties = {
       'bootstrap.servers': cluster.bootstrapBrokers,
@@ -99,7 +116,13 @@ export class FlinkApplication extends Construct {
       applicationConfiguration: {
         applicationCodeConfiguration: {
           codeContentType: 'ZIPFILE',
-          codeContent: { s3ContentLocation: { bucketArn: props.bucketArn, fileKey: this.jarObject.key, objectVersion: this.jarObject.versionId } },
+          codeContent: {
+            s3ContentLocation: {
+              bucketArn: props.bucketArn,
+              fileKey: this.jarObject.key,
+              objectVersion: this.jarObject.versionId,
+            },
+          },
         },
         environmentProperties: { propertyGroup: [{ propertyGroupId: FLINK_PROPERTY_GROUP, propertyMap: this.properties }] },
         flinkApplicationConfiguration: {
@@ -121,7 +144,9 @@ export class FlinkApplication extends Construct {
         runConfiguration: {
           // Resume from the latest snapshot: the FileSink's pending part files and the Kafka
           // offsets are in it, so a redeploy neither loses nor duplicates rows.
-          applicationRestoreConfiguration: { applicationRestoreType: flink.snapshotsEnabled ? 'RESTORE_FROM_LATEST_SNAPSHOT' : 'SKIP_RESTORE_FROM_SNAPSHOT' },
+          applicationRestoreConfiguration: {
+            applicationRestoreType: flink.snapshotsEnabled ? 'RESTORE_FROM_LATEST_SNAPSHOT' : 'SKIP_RESTORE_FROM_SNAPSHOT',
+          },
           flinkRunConfiguration: { allowNonRestoredState: false },
         },
         vpcConfiguration: { subnetIds: props.subnetIds, securityGroupIds: [cluster.flinkSg.id] },
@@ -136,7 +161,12 @@ function flinkStatements(props: FlinkApplicationProps, logGroupArn: string, logS
   const { bucketArn, landingPrefix, cluster, kafka, region, partition, accountId } = props;
   const landingObjects = `${bucketArn}/${landingPrefix}*`;
   return [
-    { Sid: 'ReadApplicationJar', Effect: 'Allow', Action: ['s3:GetObject', 's3:GetObjectVersion'], Resource: `${bucketArn}/${props.jarKey}` },
+    {
+      Sid: 'ReadApplicationJar',
+      Effect: 'Allow',
+      Action: ['s3:GetObject', 's3:GetObjectVersion'],
+      Resource: `${bucketArn}/${props.jarKey}`,
+    },
     {
       // FileSink on S3: multipart uploads per part file, small pending parts as temporary
       // objects beside them, all under the landing prefix.
@@ -163,11 +193,36 @@ function flinkStatements(props: FlinkApplicationProps, logGroupArn: string, logS
           },
         ]
       : []),
-    { Sid: 'ConnectToCluster', Effect: 'Allow', Action: ['kafka-cluster:Connect', 'kafka-cluster:DescribeCluster', 'kafka-cluster:WriteDataIdempotently'], Resource: cluster.clusterArn },
-    { Sid: 'ReadChangesTopic', Effect: 'Allow', Action: ['kafka-cluster:DescribeTopic', 'kafka-cluster:ReadData'], Resource: cluster.topicArn(kafka.topic) },
-    { Sid: 'WriteDeadLetterTopic', Effect: 'Allow', Action: ['kafka-cluster:DescribeTopic', 'kafka-cluster:WriteData'], Resource: cluster.topicArn(kafka.dlqTopic) },
-    { Sid: 'UseConsumerGroup', Effect: 'Allow', Action: ['kafka-cluster:DescribeGroup', 'kafka-cluster:AlterGroup'], Resource: cluster.groupArn(kafka.consumerGroup) },
-    { Sid: 'FindLogGroup', Effect: 'Allow', Action: ['logs:DescribeLogGroups'], Resource: `arn:${partition}:logs:${region}:${accountId}:log-group:*` },
+    {
+      Sid: 'ConnectToCluster',
+      Effect: 'Allow',
+      Action: ['kafka-cluster:Connect', 'kafka-cluster:DescribeCluster', 'kafka-cluster:WriteDataIdempotently'],
+      Resource: cluster.clusterArn,
+    },
+    {
+      Sid: 'ReadChangesTopic',
+      Effect: 'Allow',
+      Action: ['kafka-cluster:DescribeTopic', 'kafka-cluster:ReadData'],
+      Resource: cluster.topicArn(kafka.topic),
+    },
+    {
+      Sid: 'WriteDeadLetterTopic',
+      Effect: 'Allow',
+      Action: ['kafka-cluster:DescribeTopic', 'kafka-cluster:WriteData'],
+      Resource: cluster.topicArn(kafka.dlqTopic),
+    },
+    {
+      Sid: 'UseConsumerGroup',
+      Effect: 'Allow',
+      Action: ['kafka-cluster:DescribeGroup', 'kafka-cluster:AlterGroup'],
+      Resource: cluster.groupArn(kafka.consumerGroup),
+    },
+    {
+      Sid: 'FindLogGroup',
+      Effect: 'Allow',
+      Action: ['logs:DescribeLogGroups'],
+      Resource: `arn:${partition}:logs:${region}:${accountId}:log-group:*`,
+    },
     { Sid: 'FindLogStream', Effect: 'Allow', Action: ['logs:DescribeLogStreams'], Resource: `${logGroupArn}:log-stream:*` },
     { Sid: 'WriteApplicationLogs', Effect: 'Allow', Action: ['logs:PutLogEvents'], Resource: logStreamArn },
     {

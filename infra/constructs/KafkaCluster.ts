@@ -37,9 +37,17 @@ export class KafkaCluster extends Construct {
   ) {
     super(scope, id);
     const sg = (name: string, description: string) =>
-      new SecurityGroup(this, `${name}-sg`, { name: `${props.prefix}-${name}`, description, vpcId: props.vpcId, tags: { Name: `${props.prefix}-${name}` } });
+      new SecurityGroup(this, `${name}-sg`, {
+        name: `${props.prefix}-${name}`,
+        description,
+        vpcId: props.vpcId,
+        tags: { Name: `${props.prefix}-${name}` },
+      });
     this.clusterSg = sg('msk', 'MSK Serverless brokers: IAM listener 9098 from the pipeline Lambdas and Flink only');
-    this.lambdaSg = sg('lambda', 'Pipeline Lambdas in the VPC (stream processor, topic creator): out to MSK 9098 and AWS APIs 443');
+    this.lambdaSg = sg(
+      'lambda',
+      'Pipeline Lambdas in the VPC (stream processor, topic creator): out to MSK 9098 and AWS APIs 443',
+    );
     this.flinkSg = sg('flink', 'Managed Flink application: out to MSK 9098 and AWS APIs (S3) 443');
 
     for (const [client, group] of [
@@ -80,8 +88,16 @@ export class KafkaCluster extends Construct {
     this.bootstrapBrokers = this.cluster.bootstrapBrokersSaslIam;
 
     // Our synth tests assert both attachments (StreamingStack.test.ts).
-    checkovSkip(this.clusterSg, 'CKV2_AWS_5', 'attached to the aws_msk_serverless_cluster vpc_config, a resource type checkov\'s graph does not know');
-    checkovSkip(this.flinkSg, 'CKV2_AWS_5', 'attached to the aws_kinesisanalyticsv2_application vpc_configuration, a resource type checkov\'s graph does not know');
+    checkovSkip(
+      this.clusterSg,
+      'CKV2_AWS_5',
+      "attached to the aws_msk_serverless_cluster vpc_config, a resource type checkov's graph does not know",
+    );
+    checkovSkip(
+      this.flinkSg,
+      'CKV2_AWS_5',
+      "attached to the aws_kinesisanalyticsv2_application vpc_configuration, a resource type checkov's graph does not know",
+    );
   }
 
   get clusterArn(): string {

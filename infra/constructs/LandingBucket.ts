@@ -63,7 +63,10 @@ export class LandingBucket extends Construct {
       bucket: bucket.id,
       rule: [
         cfg.encryption === 'SSE-KMS'
-          ? { applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: props.kmsKeyArn }, bucketKeyEnabled: true }
+          ? {
+              applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: props.kmsKeyArn },
+              bucketKeyEnabled: true,
+            }
           : { applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } },
       ],
     });
@@ -110,10 +113,26 @@ export class LandingBucket extends Construct {
     new S3BucketPolicy(this, 'tls-only', { bucket: bucket.id, policy: renderPolicy(tlsOnly) });
 
     if (cfg.encryption === 'SSE-S3') {
-      checkovSkip(bucket, 'CKV_AWS_145', "this environment's config chose SSE-S3 (bucket.encryption): AWS-owned keys, so no key policy, audit trail or revocation of its own");
+      checkovSkip(
+        bucket,
+        'CKV_AWS_145',
+        "this environment's config chose SSE-S3 (bucket.encryption): AWS-owned keys, so no key policy, audit trail or revocation of its own",
+      );
     }
-    checkovSkip(bucket, 'CKV_AWS_18', 'server access logs would need a second bucket per environment; object-level audit belongs to CloudTrail data events, which the account owner turns on for all buckets at once');
-    checkovSkip(bucket, 'CKV_AWS_144', 'cross-region replication is a disaster-recovery choice with its own cost; the landing zone can be rebuilt from the DynamoDB table (PITR) through the pipeline');
-    checkovSkip(bucket, 'CKV2_AWS_62', 'nothing consumes landing events yet (the seed\'s Phase 4 Glue job runs on a schedule); add a notification when a consumer exists');
+    checkovSkip(
+      bucket,
+      'CKV_AWS_18',
+      'server access logs would need a second bucket per environment; object-level audit belongs to CloudTrail data events, which the account owner turns on for all buckets at once',
+    );
+    checkovSkip(
+      bucket,
+      'CKV_AWS_144',
+      'cross-region replication is a disaster-recovery choice with its own cost; the landing zone can be rebuilt from the DynamoDB table (PITR) through the pipeline',
+    );
+    checkovSkip(
+      bucket,
+      'CKV2_AWS_62',
+      "nothing consumes landing events yet (the seed's Phase 4 Glue job runs on a schedule); add a notification when a consumer exists",
+    );
   }
 }

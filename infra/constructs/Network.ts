@@ -98,8 +98,17 @@ export class Network extends Construct {
       new Route(this, 'public-default', { routeTableId: publicRoutes.id, destinationCidrBlock: '0.0.0.0/0', gatewayId: igw.id });
       new RouteTableAssociation(this, 'public-0-routes', { subnetId: publicSubnet.id, routeTableId: publicRoutes.id });
       const eip = new Eip(this, 'nat-eip', { domain: 'vpc', tags: { Name: `${props.prefix}-nat` } });
-      const nat = new NatGateway(this, 'nat', { allocationId: eip.allocationId, subnetId: publicSubnet.id, tags: { Name: `${props.prefix}-nat` }, dependsOn: [igw] });
-      new Route(this, 'private-default', { routeTableId: privateRoutes.id, destinationCidrBlock: '0.0.0.0/0', natGatewayId: nat.id });
+      const nat = new NatGateway(this, 'nat', {
+        allocationId: eip.allocationId,
+        subnetId: publicSubnet.id,
+        tags: { Name: `${props.prefix}-nat` },
+        dependsOn: [igw],
+      });
+      new Route(this, 'private-default', {
+        routeTableId: privateRoutes.id,
+        destinationCidrBlock: '0.0.0.0/0',
+        natGatewayId: nat.id,
+      });
     }
 
     for (const service of ['s3', 'dynamodb'] as const) {
@@ -113,7 +122,11 @@ export class Network extends Construct {
     }
 
     if (net.flowLogs) {
-      const logGroup = new RetainedLogGroup(this, 'flow-logs', { name: props.flowLogGroupName, retentionDays: props.logRetentionDays, kmsKeyArn: props.kmsKeyArn });
+      const logGroup = new RetainedLogGroup(this, 'flow-logs', {
+        name: props.flowLogGroupName,
+        retentionDays: props.logRetentionDays,
+        kmsKeyArn: props.kmsKeyArn,
+      });
       const role = new IamRole(this, 'flow-logs-role', {
         name: `${props.prefix}-vpc-flow-logs`,
         assumeRolePolicy: assumeRolePolicy('vpc-flow-logs.amazonaws.com', props.accountId),

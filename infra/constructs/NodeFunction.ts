@@ -43,8 +43,16 @@ export class NodeFunction extends Construct {
   constructor(scope: Construct, id: string, props: NodeFunctionProps) {
     super(scope, id);
     this.bundle = bundleLambdaCached({ entry: props.entry, outdir: path.join(props.buildDir, props.functionName) });
-    const asset = new TerraformAsset(this, 'code', { path: this.bundle.outdir, type: AssetType.ARCHIVE, assetHash: this.bundle.hash.slice(0, 32) });
-    this.logGroup = new RetainedLogGroup(this, 'logs', { name: props.logGroupName, retentionDays: props.logRetentionDays, kmsKeyArn: props.kmsKeyArn });
+    const asset = new TerraformAsset(this, 'code', {
+      path: this.bundle.outdir,
+      type: AssetType.ARCHIVE,
+      assetHash: this.bundle.hash.slice(0, 32),
+    });
+    this.logGroup = new RetainedLogGroup(this, 'logs', {
+      name: props.logGroupName,
+      retentionDays: props.logRetentionDays,
+      kmsKeyArn: props.kmsKeyArn,
+    });
 
     this.role = new IamRole(this, 'role', {
       name: props.functionName,
@@ -74,7 +82,11 @@ export class NodeFunction extends Construct {
       ...(props.vpc ? vpcNetworkInterfaceStatements() : []),
       ...props.statements,
     ];
-    const policy = new IamRolePolicy(this, 'policy', { role: this.role.id, name: 'least-privilege', policy: renderPolicy(policyDocument(statements)) });
+    const policy = new IamRolePolicy(this, 'policy', {
+      role: this.role.id,
+      name: 'least-privilege',
+      policy: renderPolicy(policyDocument(statements)),
+    });
 
     this.fn = new LambdaFunction(this, 'function', {
       functionName: props.functionName,
@@ -96,9 +108,17 @@ export class NodeFunction extends Construct {
       dependsOn: [this.logGroup.logGroup, policy],
     });
 
-    checkovSkip(this.fn, 'CKV_AWS_272', 'code signing needs an AWS Signer profile and a signing step; the bundle is built from this repository in the same synth that deploys it, so there is no untrusted hop to guard');
+    checkovSkip(
+      this.fn,
+      'CKV_AWS_272',
+      'code signing needs an AWS Signer profile and a signing step; the bundle is built from this repository in the same synth that deploys it, so there is no untrusted hop to guard',
+    );
     if (!props.reservedConcurrency) {
-      checkovSkip(this.fn, 'CKV_AWS_115', 'reserved concurrency is per-account capacity (a new account has 10 executions and must keep 10 unreserved); set reservedConcurrency in the config where the account allows it');
+      checkovSkip(
+        this.fn,
+        'CKV_AWS_115',
+        'reserved concurrency is per-account capacity (a new account has 10 executions and must keep 10 unreserved); set reservedConcurrency in the config where the account allows it',
+      );
     }
   }
 }
@@ -113,7 +133,14 @@ function vpcNetworkInterfaceStatements(): PolicyStatement[] {
     {
       Sid: 'AttachToPrivateSubnets',
       Effect: 'Allow',
-      Action: ['ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets', 'ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'],
+      Action: [
+        'ec2:CreateNetworkInterface',
+        'ec2:DescribeNetworkInterfaces',
+        'ec2:DescribeSubnets',
+        'ec2:DeleteNetworkInterface',
+        'ec2:AssignPrivateIpAddresses',
+        'ec2:UnassignPrivateIpAddresses',
+      ],
       Resource: '*',
     },
   ];

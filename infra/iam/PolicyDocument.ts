@@ -35,7 +35,10 @@ export function policyDocument(statements: PolicyStatement[]): PolicyDocument {
   for (const s of statements) {
     if (s.Effect !== 'Allow') continue;
     const wild = s.Action.filter(isWildcardAction);
-    if (wild.length) throw new WildcardActionError(`statement ${s.Sid ?? '(no Sid)'} allows wildcard action(s) ${wild.join(', ')}: list each action`);
+    if (wild.length)
+      throw new WildcardActionError(
+        `statement ${s.Sid ?? '(no Sid)'} allows wildcard action(s) ${wild.join(', ')}: list each action`,
+      );
   }
   return { Version: '2012-10-17', Statement: statements };
 }

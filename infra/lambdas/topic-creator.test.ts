@@ -14,7 +14,19 @@ function fakeAdmin(initial: Record<string, number> = {}) {
       return true;
     },
     fetchTopicMetadata: async (req) => ({
-      topics: (req?.topics ?? [...topics.keys()]).filter((n) => topics.has(n)).map((name) => ({ name, partitions: Array.from({ length: topics.get(name)! }, (_, i) => ({ partitionId: i, leader: 1, replicas: [1], isr: [1], partitionErrorCode: 0, offlineReplicas: [] })) })),
+      topics: (req?.topics ?? [...topics.keys()])
+        .filter((n) => topics.has(n))
+        .map((name) => ({
+          name,
+          partitions: Array.from({ length: topics.get(name)! }, (_, i) => ({
+            partitionId: i,
+            leader: 1,
+            replicas: [1],
+            isr: [1],
+            partitionErrorCode: 0,
+            offlineReplicas: [],
+          })),
+        })),
     }),
     createPartitions: async ({ topicPartitions }) => {
       for (const p of topicPartitions) {
@@ -67,7 +79,10 @@ describe('topic creator', () => {
   it('fails with the missing permission named when a topic is still absent after CreateTopics', async () => {
     const { admin } = fakeAdmin();
     admin.createTopics = async () => false;
-    await assert.rejects(ensureTopics(admin, specs), (e: Error) => e instanceof TopicCreatorError && /kafka-cluster:CreateTopic/.test(e.message));
+    await assert.rejects(
+      ensureTopics(admin, specs),
+      (e: Error) => e instanceof TopicCreatorError && /kafka-cluster:CreateTopic/.test(e.message),
+    );
   });
 
   it('validates its input and reports every problem', () => {

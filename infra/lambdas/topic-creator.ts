@@ -38,11 +38,15 @@ export type TopicAdmin = Pick<Admin, 'listTopics' | 'createTopics' | 'fetchTopic
 export function parseEvent(event: unknown): TopicCreatorEvent {
   const problems: string[] = [];
   const topics = (event as { topics?: unknown } | null)?.topics;
-  if (!Array.isArray(topics) || topics.length === 0) throw new TopicCreatorError('event.topics must be a non-empty list of {name, partitions, replicationFactor}');
+  if (!Array.isArray(topics) || topics.length === 0)
+    throw new TopicCreatorError('event.topics must be a non-empty list of {name, partitions, replicationFactor}');
   topics.forEach((t: Partial<TopicSpec>, i) => {
-    if (typeof t?.name !== 'string' || !/^[a-zA-Z0-9._-]{1,249}$/.test(t.name)) problems.push(`topics[${i}].name: a Kafka topic name (letters, digits, . _ -)`);
-    if (!Number.isInteger(t?.partitions) || (t.partitions as number) < 1) problems.push(`topics[${i}].partitions: a positive integer`);
-    if (!Number.isInteger(t?.replicationFactor) || (t.replicationFactor as number) < 1) problems.push(`topics[${i}].replicationFactor: a positive integer`);
+    if (typeof t?.name !== 'string' || !/^[a-zA-Z0-9._-]{1,249}$/.test(t.name))
+      problems.push(`topics[${i}].name: a Kafka topic name (letters, digits, . _ -)`);
+    if (!Number.isInteger(t?.partitions) || (t.partitions as number) < 1)
+      problems.push(`topics[${i}].partitions: a positive integer`);
+    if (!Number.isInteger(t?.replicationFactor) || (t.replicationFactor as number) < 1)
+      problems.push(`topics[${i}].replicationFactor: a positive integer`);
   });
   if (problems.length) throw new TopicCreatorError(`invalid topic-creator event:\n  ${problems.join('\n  ')}`);
   return { topics: topics as TopicSpec[] };
@@ -62,12 +66,16 @@ export async function ensureTopics(admin: TopicAdmin, specs: TopicSpec[]): Promi
   const outcomes: TopicOutcome[] = [];
   for (const spec of specs) {
     const current = partitionsOf.get(spec.name);
-    if (current === undefined) throw new TopicCreatorError(`topic ${spec.name} is still missing after CreateTopics: check kafka-cluster:CreateTopic on its ARN`);
+    if (current === undefined)
+      throw new TopicCreatorError(
+        `topic ${spec.name} is still missing after CreateTopics: check kafka-cluster:CreateTopic on its ARN`,
+      );
     if (!existing.has(spec.name)) outcomes.push({ name: spec.name, action: 'created', partitions: current });
     else if (current < spec.partitions) {
       await admin.createPartitions({ topicPartitions: [{ topic: spec.name, count: spec.partitions }] });
       outcomes.push({ name: spec.name, action: 'partitions-increased', partitions: spec.partitions });
-    } else if (current > spec.partitions) outcomes.push({ name: spec.name, action: 'exists-with-more-partitions', partitions: current });
+    } else if (current > spec.partitions)
+      outcomes.push({ name: spec.name, action: 'exists-with-more-partitions', partitions: current });
     else outcomes.push({ name: spec.name, action: 'exists', partitions: current });
   }
   return outcomes;

@@ -1,4 +1,12 @@
-import { ALARM_KEYS, Alarms, AwsNamespace, type AlarmDefinition, type AlarmKey, type Comparison, type TreatMissingData } from '../../pipeline/metrics/index.ts';
+import {
+  ALARM_KEYS,
+  Alarms,
+  AwsNamespace,
+  type AlarmDefinition,
+  type AlarmKey,
+  type Comparison,
+  type TreatMissingData,
+} from '../../pipeline/metrics/index.ts';
 import type { InfraConfig } from '../config/InfraConfig.ts';
 import type { Names } from '../config/names.ts';
 import { deployedMetric, type DeployedMetric } from './resolveMetric.ts';
@@ -41,7 +49,11 @@ export function thresholdOf(key: AlarmKey, config: InfraConfig): number {
   }
 }
 
-const SIGN: Record<Comparison, string> = { GreaterThanThreshold: '>', GreaterThanOrEqualToThreshold: '>=', LessThanThreshold: '<' };
+const SIGN: Record<Comparison, string> = {
+  GreaterThanThreshold: '>',
+  GreaterThanOrEqualToThreshold: '>=',
+  LessThanThreshold: '<',
+};
 
 export function alarmSpecs(config: InfraConfig, names: Names): AlarmSpec[] {
   return ALARM_KEYS.map((key) => {

@@ -61,7 +61,9 @@ export function dashboardBody(inputs: DashboardInputs): { widgets: Widget[] } {
     y: 0,
     width: 24,
     height: 2,
-    properties: { markdown: `# ${names.prefix} — DynamoDB → Lambda → MSK → Flink → S3 Parquet\nTable \`${names.table}\` · topic \`${config.kafka.topic}\` · landing \`${config.landingPrefix}\`` },
+    properties: {
+      markdown: `# ${names.prefix} — DynamoDB → Lambda → MSK → Flink → S3 Parquet\nTable \`${names.table}\` · topic \`${config.kafka.topic}\` · landing \`${config.landingPrefix}\``,
+    },
   });
   let y = 2;
   const charts = (Widgets as readonly WidgetDefinition[]).map((w) => metricWidget(w, inputs)).filter((p) => p !== undefined);
@@ -90,7 +92,14 @@ export function dashboardBody(inputs: DashboardInputs): { widgets: Widget[] } {
         ].join(' '),
       },
     },
-    { type: 'alarm', x: 16, y, width: 8, height: 6, properties: { title: 'Alarms', alarms: inputs.alarmArns, sortBy: 'stateUpdatedTimestamp' } },
+    {
+      type: 'alarm',
+      x: 16,
+      y,
+      width: 8,
+      height: 6,
+      properties: { title: 'Alarms', alarms: inputs.alarmArns, sortBy: 'stateUpdatedTimestamp' },
+    },
   );
   return { widgets };
 }

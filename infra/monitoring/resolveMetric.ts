@@ -50,6 +50,8 @@ export function resourceName(resource: Resource, d: DeploymentNames): string {
 export function deployedMetric(ref: MetricRef, d: DeploymentNames, stat?: Statistic): DeployedMetric | undefined {
   const m = cloudMetricOf(ref, stat);
   if (!m) return undefined;
-  const dimensions = Object.fromEntries(Object.entries(m.dimensions).map(([k, v]) => [k, 'resource' in v ? resourceName(v.resource, d) : v.value]));
+  const dimensions = Object.fromEntries(
+    Object.entries(m.dimensions).map(([k, v]) => [k, 'resource' in v ? resourceName(v.resource, d) : v.value]),
+  );
   return { namespace: m.namespace, metricName: m.metricName, dimensions, stat: m.stat };
 }

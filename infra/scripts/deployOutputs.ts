@@ -71,7 +71,9 @@ export { MissingOutputsError };
 export function acceptanceEnv(outputs: Outputs, source: string): Record<string, string> {
   const missing = Object.values(ACCEPTANCE_ENV).filter((name) => !outputs[name]);
   if (missing.length) {
-    throw new MissingOutputsError(`test:aws needs the deployed stack's outputs ${missing.join(', ')} (${source}): run npm run deploy first, or set CHARGEBACK_OUTPUTS_FILE`);
+    throw new MissingOutputsError(
+      `test:aws needs the deployed stack's outputs ${missing.join(', ')} (${source}): run npm run deploy first, or set CHARGEBACK_OUTPUTS_FILE`,
+    );
   }
   const env: Record<string, string> = { LOCAL_STACK: 'external', KAFKA_AUTH: 'msk-iam' };
   for (const [k, name] of Object.entries({ ...ACCEPTANCE_ENV, ...OPTIONAL_ENV })) if (outputs[name]) env[k] = outputs[name];

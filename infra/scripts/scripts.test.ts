@@ -28,7 +28,8 @@ function run(script: string, args: string[], opts: { path: string; env?: Record<
   });
 }
 
-const CREDENTIALS_LINE = 'deploy needs AWS credentials (none found: set AWS_PROFILE or AWS_ACCESS_KEY_ID) — nothing was changed\n';
+const CREDENTIALS_LINE =
+  'deploy needs AWS credentials (none found: set AWS_PROFILE or AWS_ACCESS_KEY_ID) — nothing was changed\n';
 
 describe('npm run deploy / destroy', () => {
   it('stops at once with one line when there are no AWS credentials', () => {
@@ -41,16 +42,29 @@ describe('npm run deploy / destroy', () => {
   it('names both missing prerequisites in one line when terraform is missing too', () => {
     const r = run('deploy.sh', ['destroy'], { path: '/usr/bin:/bin' });
     assert.equal(r.status, 1);
-    assert.equal(r.stderr, 'destroy needs the terraform CLI >= 1.5 (none on PATH) and AWS credentials (none found: set AWS_PROFILE or AWS_ACCESS_KEY_ID) — nothing was changed\n');
+    assert.equal(
+      r.stderr,
+      'destroy needs the terraform CLI >= 1.5 (none on PATH) and AWS credentials (none found: set AWS_PROFILE or AWS_ACCESS_KEY_ID) — nothing was changed\n',
+    );
   });
 
   it('finds credentials in a profile or a shared credentials file', () => {
     const home = path.join(scratch, 'home-with-creds');
     mkdirSync(path.join(home, '.aws'), { recursive: true });
-    writeFileSync(path.join(home, '.aws', 'credentials'), '[default]\naws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = x\n');
-    const envs: Record<string, string>[] = [{ AWS_PROFILE: 'dev' }, { HOME: home }, { AWS_ACCESS_KEY_ID: 'AKIA', AWS_SECRET_ACCESS_KEY: 's' }];
+    writeFileSync(
+      path.join(home, '.aws', 'credentials'),
+      '[default]\naws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = x\n',
+    );
+    const envs: Record<string, string>[] = [
+      { AWS_PROFILE: 'dev' },
+      { HOME: home },
+      { AWS_ACCESS_KEY_ID: 'AKIA', AWS_SECRET_ACCESS_KEY: 's' },
+    ];
     for (const env of envs) {
-      const r = run('deploy.sh', ['deploy'], { path: `${fakeBin}:${nodeDir}:/usr/bin:/bin`, env: { CHARGEBACK_INFRA_CONFIG: noJarConfig, ...env } });
+      const r = run('deploy.sh', ['deploy'], {
+        path: `${fakeBin}:${nodeDir}:/usr/bin:/bin`,
+        env: { CHARGEBACK_INFRA_CONFIG: noJarConfig, ...env },
+      });
       assert.doesNotMatch(r.stderr, /needs AWS credentials/, JSON.stringify(env));
     }
   });
@@ -75,7 +89,10 @@ describe('npm run test:aws', () => {
   it('stops with one line without AWS credentials', () => {
     const r = run('test-aws.sh', [], { path: '/usr/bin:/bin' });
     assert.equal(r.status, 1);
-    assert.equal(r.stderr, 'test:aws needs AWS credentials (none found: set AWS_PROFILE or AWS_ACCESS_KEY_ID) — nothing was run\n');
+    assert.equal(
+      r.stderr,
+      'test:aws needs AWS credentials (none found: set AWS_PROFILE or AWS_ACCESS_KEY_ID) — nothing was run\n',
+    );
   });
 
   it('stops with one line when no deployed stack outputs are found', () => {
@@ -84,7 +101,10 @@ describe('npm run test:aws', () => {
       env: { AWS_PROFILE: 'dev', CHARGEBACK_OUTPUTS_FILE: path.join(scratch, 'none.json') },
     });
     assert.equal(r.status, 1);
-    assert.match(r.stderr, /^test:aws needs the deployed stack's outputs region, msk_bootstrap_brokers, api_gateway_url, parquet_bucket_name \(.*\): run npm run deploy first/);
+    assert.match(
+      r.stderr,
+      /^test:aws needs the deployed stack's outputs region, msk_bootstrap_brokers, api_gateway_url, parquet_bucket_name \(.*\): run npm run deploy first/,
+    );
     assert.equal(r.stderr.trim().split('\n').length, 1);
   });
 
@@ -93,18 +113,34 @@ describe('npm run test:aws', () => {
     writeFileSync(
       file,
       JSON.stringify({
-        'chargeback-cdc-dev-foundation': { parquet_bucket_name: 'cdc-landing', region: 'eu-west-1', dynamodb_table_name: 'cdc-chargebacks' },
+        'chargeback-cdc-dev-foundation': {
+          parquet_bucket_name: 'cdc-landing',
+          region: 'eu-west-1',
+          dynamodb_table_name: 'cdc-chargebacks',
+        },
         'chargeback-cdc-dev-api': { api_gateway_url: 'https://abc.execute-api.eu-west-1.amazonaws.com' },
-        'chargeback-cdc-dev-streaming': { msk_bootstrap_brokers: 'boot-1.kafka-serverless.eu-west-1.amazonaws.com:9098', kafka_topic: 'chargebacks' },
+        'chargeback-cdc-dev-streaming': {
+          msk_bootstrap_brokers: 'boot-1.kafka-serverless.eu-west-1.amazonaws.com:9098',
+          kafka_topic: 'chargebacks',
+        },
         'chargeback-cdc-prod-api': { api_gateway_url: 'https://other-environment' },
       }),
     );
-    const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(INFRA_DIR, 'scripts', 'withDeployedStack.ts'), '--print'], {
-      encoding: 'utf8',
-      env: { PATH: process.env.PATH ?? '', HOME: emptyHome, CHARGEBACK_OUTPUTS_FILE: file },
-    });
+    const r = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', path.join(INFRA_DIR, 'scripts', 'withDeployedStack.ts'), '--print'],
+      {
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH ?? '', HOME: emptyHome, CHARGEBACK_OUTPUTS_FILE: file },
+      },
+    );
     assert.equal(r.status, 0, r.stderr);
-    const env = Object.fromEntries(r.stdout.trim().split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+    const env = Object.fromEntries(
+      r.stdout
+        .trim()
+        .split('\n')
+        .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+    );
     assert.deepEqual(env, {
       LOCAL_STACK: 'external',
       KAFKA_AUTH: 'msk-iam',

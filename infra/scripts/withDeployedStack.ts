@@ -12,7 +12,14 @@ import path from 'node:path';
 import { loadInfraConfig } from '../config/InfraConfig.ts';
 import { namesOf } from '../config/names.ts';
 import { INFRA_DIR } from '../app.ts';
-import { acceptanceEnv, outputsFile, readOutputsFile, readTerraformOutputs, MissingOutputsError, type Outputs } from './deployOutputs.ts';
+import {
+  acceptanceEnv,
+  outputsFile,
+  readOutputsFile,
+  readTerraformOutputs,
+  MissingOutputsError,
+  type Outputs,
+} from './deployOutputs.ts';
 
 const args = process.argv.slice(2);
 try {
@@ -36,7 +43,9 @@ try {
   }
   const command = args[0] === '--' ? args.slice(1) : args;
   if (!command.length) throw new Error('no command to run: pass -- <command> [args…]');
-  console.error(`running against ${env.CHARGEBACK_API_URL} (${env.AWS_REGION}), brokers ${env.KAFKA_BROKERS}, bucket ${env.LANDING_BUCKET}`);
+  console.error(
+    `running against ${env.CHARGEBACK_API_URL} (${env.AWS_REGION}), brokers ${env.KAFKA_BROKERS}, bucket ${env.LANDING_BUCKET}`,
+  );
   const run = spawnSync(command[0]!, command.slice(1), { stdio: 'inherit', env: { ...process.env, ...env } });
   process.exit(run.status ?? 1);
 } catch (e) {

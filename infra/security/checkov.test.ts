@@ -26,7 +26,11 @@ const skip = (id: string, type: string, logicalId: string, file = 'stack/cdk.tf.
 
 describe('checkov skips declared in code', () => {
   it('a failed check on the skipped resource is skipped; the same check elsewhere still fails', () => {
-    const v = evaluate(10, [finding('CKV_AWS_18', 'aws_s3_bucket.landing'), finding('CKV_AWS_18', 'aws_s3_bucket.other')], [skip('CKV_AWS_18', 'aws_s3_bucket', 'landing')]);
+    const v = evaluate(
+      10,
+      [finding('CKV_AWS_18', 'aws_s3_bucket.landing'), finding('CKV_AWS_18', 'aws_s3_bucket.other')],
+      [skip('CKV_AWS_18', 'aws_s3_bucket', 'landing')],
+    );
     assert.equal(v.ok, false);
     assert.deepEqual(
       v.failed.map((f) => f.resource),
@@ -36,7 +40,11 @@ describe('checkov skips declared in code', () => {
   });
 
   it('matches the resource.<id> form of python checks and the <type>.<id> form of graph checks', () => {
-    const v = evaluate(1, [finding('CKV_AWS_117', 'resource.fn'), finding('CKV2_AWS_5', 'aws_security_group.sg')], [skip('CKV_AWS_117', 'aws_lambda_function', 'fn'), skip('CKV2_AWS_5', 'aws_security_group', 'sg')]);
+    const v = evaluate(
+      1,
+      [finding('CKV_AWS_117', 'resource.fn'), finding('CKV2_AWS_5', 'aws_security_group.sg')],
+      [skip('CKV_AWS_117', 'aws_lambda_function', 'fn'), skip('CKV2_AWS_5', 'aws_security_group', 'sg')],
+    );
     assert.equal(v.ok, true);
   });
 
@@ -47,7 +55,11 @@ describe('checkov skips declared in code', () => {
   });
 
   it('does not match a skip in another stack file', () => {
-    const v = evaluate(1, [finding('CKV_AWS_18', 'aws_s3_bucket.landing', 'a/cdk.tf.json')], [skip('CKV_AWS_18', 'aws_s3_bucket', 'landing', 'b/cdk.tf.json')]);
+    const v = evaluate(
+      1,
+      [finding('CKV_AWS_18', 'aws_s3_bucket.landing', 'a/cdk.tf.json')],
+      [skip('CKV_AWS_18', 'aws_s3_bucket', 'landing', 'b/cdk.tf.json')],
+    );
     assert.equal(v.failed.length, 1);
     assert.equal(v.staleSkips.length, 1);
   });
@@ -59,14 +71,31 @@ describe('checkov skips declared in code', () => {
   });
 
   it('reads checkov JSON reports (one report or a list) and the parsing-error count', () => {
-    const one = JSON.stringify({ check_type: 'terraform_json', results: { failed_checks: [{ check_id: 'CKV_AWS_1', check_name: 'x', file_path: '/s/cdk.tf.json', resource: 'resource.r' }] }, summary: { passed: 3, failed: 1, parsing_errors: 0 } });
-    assert.deepEqual(parseCheckovJson(one), { passed: 3, parsingErrors: 0, findings: [finding('CKV_AWS_1', 'resource.r', 's/cdk.tf.json')].map((f) => ({ ...f, checkName: 'x' })) });
+    const one = JSON.stringify({
+      check_type: 'terraform_json',
+      results: {
+        failed_checks: [{ check_id: 'CKV_AWS_1', check_name: 'x', file_path: '/s/cdk.tf.json', resource: 'resource.r' }],
+      },
+      summary: { passed: 3, failed: 1, parsing_errors: 0 },
+    });
+    assert.deepEqual(parseCheckovJson(one), {
+      passed: 3,
+      parsingErrors: 0,
+      findings: [finding('CKV_AWS_1', 'resource.r', 's/cdk.tf.json')].map((f) => ({ ...f, checkName: 'x' })),
+    });
     assert.equal(parseCheckovJson(`[${one},${one}]`).findings.length, 2);
   });
 
   it('scans a copy without terraform.required_version and import blocks, which checkov cannot parse (checkov#7454)', () => {
-    const stack = { terraform: { required_version: '>= 1.5.0', backend: { local: {} } }, import: [{ to: 'aws_s3_bucket.b', id: 'b' }], resource: { aws_s3_bucket: { b: { bucket: 'b' } } } };
-    assert.deepEqual(scannableCopy(stack), { terraform: { backend: { local: {} } }, resource: { aws_s3_bucket: { b: { bucket: 'b' } } } });
+    const stack = {
+      terraform: { required_version: '>= 1.5.0', backend: { local: {} } },
+      import: [{ to: 'aws_s3_bucket.b', id: 'b' }],
+      resource: { aws_s3_bucket: { b: { bucket: 'b' } } },
+    };
+    assert.deepEqual(scannableCopy(stack), {
+      terraform: { backend: { local: {} } },
+      resource: { aws_s3_bucket: { b: { bucket: 'b' } } },
+    });
   });
 });
 
@@ -84,7 +113,8 @@ describe('static security scan of the synthesized Terraform JSON (checkov)', () 
       verdict.staleSkips.map((x) => `${x.id} ${x.constructPath}`),
       [],
     );
-    for (const { skip: sk } of verdict.skipped) assert.ok(sk.comment.length >= 20, `${sk.id} on ${sk.constructPath} has a reason`);
+    for (const { skip: sk } of verdict.skipped)
+      assert.ok(sk.comment.length >= 20, `${sk.id} on ${sk.constructPath} has a reason`);
   });
 
   it('passes for the other branches of the config too (skips follow the choices: none left stale)', { timeout: 300_000 }, () => {
@@ -99,6 +129,10 @@ describe('static security scan of the synthesized Terraform JSON (checkov)', () 
     assert.equal(verdict.ok, true, formatVerdict(verdict));
     const skipped = new Set(verdict.skipped.map((x) => `${x.skip.id} ${x.skip.constructPath.split('/').slice(1).join('/')}`));
     assert.ok(skipped.has('CKV_AWS_145 landing/bucket'), 'SSE-S3 is a declared choice');
-    assert.ok(![...skipped].some((x) => x.startsWith('CKV_AWS_338') || x.startsWith('CKV_AWS_309') || x === 'CKV_AWS_115 api-handler/function'));
+    assert.ok(
+      ![...skipped].some(
+        (x) => x.startsWith('CKV_AWS_338') || x.startsWith('CKV_AWS_309') || x === 'CKV_AWS_115 api-handler/function',
+      ),
+    );
   });
 });

@@ -81,7 +81,12 @@ export function parseCheckovJson(text: string): { passed: number; findings: Find
   return { passed, findings, parsingErrors };
 }
 
-type TfJson = Partial<Record<'resource' | 'data', Record<string, Record<string, { '//'?: { checkov?: { skip?: CheckovSkip[] }; metadata?: { path?: string } } }>>>>;
+type TfJson = Partial<
+  Record<
+    'resource' | 'data',
+    Record<string, Record<string, { '//'?: { checkov?: { skip?: CheckovSkip[] }; metadata?: { path?: string } } }>>
+  >
+>;
 
 /** Reads every `"//": {"checkov": {"skip": [...]}}` of the stack files under `scanRoot`. */
 export function readSkipAnnotations(scanRoot: string, files: string[]): SkipAnnotation[] {
@@ -125,7 +130,8 @@ export function evaluate(passed: number, findings: Finding[], skips: SkipAnnotat
 export function formatVerdict(v: Verdict): string {
   const lines: string[] = [];
   for (const f of v.failed) lines.push(`FAILED   ${f.checkId} ${f.resource} (${f.file}): ${f.checkName}`);
-  for (const s of v.staleSkips) lines.push(`STALE    ${s.id} skipped on ${s.constructPath} but checkov no longer fails it: remove the checkovSkip`);
+  for (const s of v.staleSkips)
+    lines.push(`STALE    ${s.id} skipped on ${s.constructPath} but checkov no longer fails it: remove the checkovSkip`);
   for (const { skip } of v.skipped) lines.push(`skipped  ${skip.id} ${skip.constructPath}: ${skip.comment}`);
   lines.push(
     `checkov: ${v.passed} passed, ${v.failed.length} failed, ${v.skipped.length} skipped in code${v.staleSkips.length ? `, ${v.staleSkips.length} stale skips` : ''} — ${v.ok ? 'PASS' : 'FAIL'}`,

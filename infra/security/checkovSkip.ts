@@ -21,7 +21,8 @@ const CHECK_ID = /^CKV2?_[A-Z0-9]+_\d+$/;
 
 export function checkovSkip(resource: TerraformResource, id: string, reason: string): void {
   if (!CHECK_ID.test(id)) throw new Error(`not a checkov check id: ${id}`);
-  if (reason.trim().length < 20) throw new Error(`checkov skip ${id} on ${resource.node.path} needs a written reason (got "${reason}")`);
+  if (reason.trim().length < 20)
+    throw new Error(`checkov skip ${id} on ${resource.node.path} needs a written reason (got "${reason}")`);
   const skips = skipsOf(resource);
   if (skips.some((s) => s.id === id)) throw new Error(`checkov skip ${id} is declared twice on ${resource.node.path}`);
   skips.push({ id, comment: reason.trim() });

@@ -3,7 +3,14 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { evaluate, formatVerdict, parseCheckovJson, readSkipAnnotations, CheckovReportError, type Verdict } from './checkovReport.ts';
+import {
+  evaluate,
+  formatVerdict,
+  parseCheckovJson,
+  readSkipAnnotations,
+  CheckovReportError,
+  type Verdict,
+} from './checkovReport.ts';
 
 const CHECKOV_SH = fileURLToPath(new URL('../scripts/checkov.sh', import.meta.url));
 
@@ -25,7 +32,10 @@ export function scanStacks(cdktfOut: string): Verdict {
   try {
     for (const file of files) {
       mkdirSync(path.join(scanDir, path.dirname(file)), { recursive: true });
-      writeFileSync(path.join(scanDir, file), JSON.stringify(scannableCopy(JSON.parse(readFileSync(path.join(stacksDir, file), 'utf8'))), null, 2));
+      writeFileSync(
+        path.join(scanDir, file),
+        JSON.stringify(scannableCopy(JSON.parse(readFileSync(path.join(stacksDir, file), 'utf8'))), null, 2),
+      );
     }
     return scanCopies(scanDir, files);
   } finally {
@@ -70,7 +80,8 @@ function scanCopies(stacksDir: string, files: string[]): Verdict {
   );
   if (run.error) throw new CheckovReportError(`could not run checkov: ${run.error.message}`);
   // checkov exits 1 when a check fails; anything else without a report is a crash.
-  if (run.status !== 0 && run.status !== 1) throw new CheckovReportError(`checkov exited ${run.status}:\n${run.stderr.slice(-2000)}`);
+  if (run.status !== 0 && run.status !== 1)
+    throw new CheckovReportError(`checkov exited ${run.status}:\n${run.stderr.slice(-2000)}`);
   const { passed, findings, parsingErrors } = parseCheckovJson(run.stdout);
   if (parsingErrors) throw new CheckovReportError(`checkov could not parse ${parsingErrors} synthesized file(s)`);
   if (passed === 0 && findings.length === 0) throw new CheckovReportError('checkov ran no check on the synthesized stacks');

@@ -28,7 +28,10 @@ describe('api stack (seed Phase 2)', () => {
     assert.equal(settings.throttling_burst_limit, 100);
     assert.equal(settings.throttling_rate_limit, 50);
     const logs = stage.access_log_settings as { destination_arn: string; format: string };
-    assert.equal(logs.destination_arn, ref(a, 'aws_cloudwatch_log_group', resource(a, 'aws_cloudwatch_log_group', 'access-logs/group'), 'arn'));
+    assert.equal(
+      logs.destination_arn,
+      ref(a, 'aws_cloudwatch_log_group', resource(a, 'aws_cloudwatch_log_group', 'access-logs/group'), 'arn'),
+    );
     assert.equal(JSON.parse(logs.format).status, '$context.status');
   });
 
@@ -46,7 +49,13 @@ describe('api stack (seed Phase 2)', () => {
   it('lets the API Lambda read and write items of the chargebacks table, nothing else in DynamoDB', () => {
     const policy = policyOf(resource(a, 'aws_iam_role_policy'));
     const rw = statement(policy, 'ReadWriteChargebacks');
-    assert.deepEqual(rw.Action, ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:ConditionCheckItem']);
+    assert.deepEqual(rw.Action, [
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:DeleteItem',
+      'dynamodb:ConditionCheckItem',
+    ]);
     assert.match(String(rw.Resource), /terraform_remote_state.*aws_dynamodb_table.*arn/);
     const dynamo = policy.Statement.flatMap((x) => x.Action).filter((x) => x.startsWith('dynamodb:'));
     assert.equal(dynamo.length, 5);
@@ -60,6 +69,9 @@ describe('api stack (seed Phase 2)', () => {
     const iam = synth({ api: { authorization: 'AWS_IAM' } });
     const routes = resources(iam.api, 'aws_apigatewayv2_route').map(([, r]) => r);
     assert.ok(routes.every((r) => r.authorization_type === 'AWS_IAM'));
-    assert.ok(routes.every((r) => !r['//']?.checkov), 'no checkov skip left when the routes are authorized');
+    assert.ok(
+      routes.every((r) => !r['//']?.checkov),
+      'no checkov skip left when the routes are authorized',
+    );
   });
 });

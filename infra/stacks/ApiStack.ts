@@ -53,7 +53,13 @@ export class ApiStack extends ChargebackStack {
         {
           Sid: 'ReadWriteChargebacks',
           Effect: 'Allow',
-          Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:ConditionCheckItem'],
+          Action: [
+            'dynamodb:GetItem',
+            'dynamodb:PutItem',
+            'dynamodb:UpdateItem',
+            'dynamodb:DeleteItem',
+            'dynamodb:ConditionCheckItem',
+          ],
           Resource: table.tableArn,
         },
         ...(table.kmsKeyArn
@@ -74,7 +80,11 @@ export class ApiStack extends ChargebackStack {
       'CKV_AWS_117',
       'the API function only calls DynamoDB over its IAM-authenticated public endpoint; a VPC would add ENIs and a NAT or endpoint dependency without narrowing what it can reach',
     );
-    checkovSkip(this.handler.fn, 'CKV_AWS_116', 'API Gateway invokes the function synchronously and returns its error to the caller; a dead-letter queue only applies to asynchronous invocations');
+    checkovSkip(
+      this.handler.fn,
+      'CKV_AWS_116',
+      'API Gateway invokes the function synchronously and returns its error to the caller; a dead-letter queue only applies to asynchronous invocations',
+    );
 
     this.api = new Apigatewayv2Api(this, 'http-api', {
       name: names.httpApi,
@@ -99,7 +109,7 @@ export class ApiStack extends ChargebackStack {
         checkovSkip(
           route,
           'CKV_AWS_309',
-          'the seed\'s API is open and the acceptance suite calls it with plain HTTP; set api.authorization to AWS_IAM to require SigV4 (throttling limits the open stage meanwhile)',
+          "the seed's API is open and the acceptance suite calls it with plain HTTP; set api.authorization to AWS_IAM to require SigV4 (throttling limits the open stage meanwhile)",
         );
       }
     });

@@ -35,7 +35,9 @@ export abstract class ChargebackStack extends TerraformStack {
     const { config } = ctx;
     new AwsProvider(this, 'aws', {
       region: config.region,
-      defaultTags: [{ tags: { project: config.project, environment: config.environment, 'managed-by': 'cdktf', stack: id, ...config.tags } }],
+      defaultTags: [
+        { tags: { project: config.project, environment: config.environment, 'managed-by': 'cdktf', stack: id, ...config.tags } },
+      ],
     });
     if (config.backend.kind === 's3') {
       new S3Backend(this, {

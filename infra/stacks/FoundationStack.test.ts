@@ -37,11 +37,18 @@ describe('foundation stack (seed Phase 1)', () => {
     const sse = resource(f, 'aws_s3_bucket_server_side_encryption_configuration');
     assert.equal(sse.bucket, bucketId);
     assert.deepEqual(sse.rule, [
-      { apply_server_side_encryption_by_default: { sse_algorithm: 'aws:kms', kms_master_key_id: ref(f, 'aws_kms_key', resource(f, 'aws_kms_key'), 'arn') }, bucket_key_enabled: true },
+      {
+        apply_server_side_encryption_by_default: {
+          sse_algorithm: 'aws:kms',
+          kms_master_key_id: ref(f, 'aws_kms_key', resource(f, 'aws_kms_key'), 'arn'),
+        },
+        bucket_key_enabled: true,
+      },
     ]);
     assert.deepEqual(resource(f, 'aws_s3_bucket_versioning').versioning_configuration, { status: 'Enabled' });
     const pab = resource(f, 'aws_s3_bucket_public_access_block');
-    for (const k of ['block_public_acls', 'block_public_policy', 'ignore_public_acls', 'restrict_public_buckets']) assert.equal(pab[k], true, k);
+    for (const k of ['block_public_acls', 'block_public_policy', 'ignore_public_acls', 'restrict_public_buckets'])
+      assert.equal(pab[k], true, k);
     assert.deepEqual(resource(f, 'aws_s3_bucket_ownership_controls').rule, { object_ownership: 'BucketOwnerEnforced' });
   });
 
@@ -51,17 +58,27 @@ describe('foundation stack (seed Phase 1)', () => {
     assert.equal(insecure.Effect, 'Deny');
     assert.deepEqual(insecure.Condition, { Bool: { 'aws:SecureTransport': false } });
     assert.equal(statement(policy, 'DenyTlsOlderThan12').Effect, 'Deny');
-    assert.ok(policy.Statement.every((st) => st.Effect === 'Deny'), 'the bucket policy only takes rights away');
+    assert.ok(
+      policy.Statement.every((st) => st.Effect === 'Deny'),
+      'the bucket policy only takes rights away',
+    );
   });
 
   it('aborts incomplete multipart uploads after days, not hours (Flink resumes them after a restore)', () => {
     const lifecycle = resource(f, 'aws_s3_bucket_lifecycle_configuration');
-    const rules = lifecycle.rule as { id: string; status: string; abort_incomplete_multipart_upload?: { days_after_initiation: number }[] }[];
+    const rules = lifecycle.rule as {
+      id: string;
+      status: string;
+      abort_incomplete_multipart_upload?: { days_after_initiation: number }[];
+    }[];
     const abort = rules.find((r) => r.abort_incomplete_multipart_upload);
     assert.ok(abort, 'an abort-incomplete-multipart-upload rule');
     assert.equal(abort.status, 'Enabled');
     assert.equal(abort.abort_incomplete_multipart_upload![0]!.days_after_initiation, 7);
-    assert.ok(rules.some((r) => (r as { noncurrent_version_expiration?: unknown }).noncurrent_version_expiration), 'old versions expire');
+    assert.ok(
+      rules.some((r) => (r as { noncurrent_version_expiration?: unknown }).noncurrent_version_expiration),
+      'old versions expire',
+    );
   });
 
   it('builds a private network: subnets in named zones, NAT, S3/DynamoDB gateway endpoints, deny-all default SG, flow logs', () => {
@@ -101,7 +118,8 @@ describe('foundation stack with existing resources', () => {
       bucket: { mode: 'existing', name: 'landing-prod', existingKmsKeyArn: 'arn:aws:kms:us-east-1:111122223333:key/abc' },
     });
     const f = s.foundation;
-    for (const t of ['aws_vpc', 'aws_subnet', 'aws_dynamodb_table', 'aws_s3_bucket', 'aws_s3_bucket_policy']) assert.equal(resources(f, t).length, 0, t);
+    for (const t of ['aws_vpc', 'aws_subnet', 'aws_dynamodb_table', 'aws_s3_bucket', 'aws_s3_bucket_policy'])
+      assert.equal(resources(f, t).length, 0, t);
     const table = dataSource(f, 'aws_dynamodb_table')[0]!;
     assert.equal(table.name, 'chargebacks-prod');
     const post = (table.lifecycle as { postcondition: { condition: string }[] }).postcondition[0]!;
@@ -113,7 +131,10 @@ describe('foundation stack with existing resources', () => {
   });
 
   it('imports an existing table and bucket into state (Terraform import blocks) and then hardens them', () => {
-    const s = synth({ table: { mode: 'import', name: 'chargebacks' }, bucket: { mode: 'import', name: 'seed-landing', encryption: 'SSE-S3' } });
+    const s = synth({
+      table: { mode: 'import', name: 'chargebacks' },
+      bucket: { mode: 'import', name: 'seed-landing', encryption: 'SSE-S3' },
+    });
     const f = s.foundation;
     const imports = (f.import ?? []).map((i) => [i.to.split('.')[0], i.id]);
     assert.deepEqual(imports.sort(), [

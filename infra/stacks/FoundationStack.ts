@@ -19,7 +19,12 @@ export class FoundationStack extends ChargebackStack {
   constructor(scope: App, ctx: StackContext) {
     super(scope, ctx.names.stacks.foundation, ctx);
     const { config, names } = ctx;
-    const key = new DataKey(this, 'data-key', { alias: names.kmsAlias, accountId: this.accountId, partition: this.partition, region: config.region });
+    const key = new DataKey(this, 'data-key', {
+      alias: names.kmsAlias,
+      accountId: this.accountId,
+      partition: this.partition,
+      region: config.region,
+    });
     this.dataKeyArn = key.key.arn;
     this.network = new Network(this, 'network', {
       network: config.network,

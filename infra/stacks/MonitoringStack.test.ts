@@ -31,20 +31,29 @@ describe('monitoring stack', () => {
 
   it('alarms on stream-processor errors and iterator age', () => {
     const errors = byName('stream-processor-errors');
-    assert.deepEqual([errors.namespace, errors.metric_name, errors.dimensions], ['AWS/Lambda', 'Errors', { FunctionName: 'chargeback-cdc-dev-stream-processor' }]);
+    assert.deepEqual(
+      [errors.namespace, errors.metric_name, errors.dimensions],
+      ['AWS/Lambda', 'Errors', { FunctionName: 'chargeback-cdc-dev-stream-processor' }],
+    );
     const age = byName('stream-processor-iterator-age');
     assert.deepEqual([age.metric_name, age.statistic, age.threshold], ['IteratorAge', 'Maximum', 60000]);
   });
 
   it('alarms as soon as the DLQ holds a message', () => {
     const dlq = byName('stream-dlq-not-empty');
-    assert.deepEqual([dlq.namespace, dlq.metric_name, dlq.dimensions], ['AWS/SQS', 'ApproximateNumberOfMessagesVisible', { QueueName: 'chargeback-cdc-dev-stream-dlq' }]);
+    assert.deepEqual(
+      [dlq.namespace, dlq.metric_name, dlq.dimensions],
+      ['AWS/SQS', 'ApproximateNumberOfMessagesVisible', { QueueName: 'chargeback-cdc-dev-stream-dlq' }],
+    );
     assert.deepEqual([dlq.comparison_operator, dlq.threshold], ['GreaterThanThreshold', 0]);
   });
 
   it('alarms on Flink downtime, on a newly failed checkpoint, and on records lag', () => {
     const down = byName('flink-downtime');
-    assert.deepEqual([down.namespace, down.metric_name, down.dimensions, down.treat_missing_data], ['AWS/KinesisAnalytics', 'downtime', { Application: 'chargeback-cdc-dev-parquet-writer' }, 'breaching']);
+    assert.deepEqual(
+      [down.namespace, down.metric_name, down.dimensions, down.treat_missing_data],
+      ['AWS/KinesisAnalytics', 'downtime', { Application: 'chargeback-cdc-dev-parquet-writer' }, 'breaching'],
+    );
     const failed = byName('flink-failed-checkpoints');
     const queries = failed.metric_query as { id: string; expression?: string; metric?: { metric_name: string } }[];
     assert.equal(queries.find((q) => q.id === 'm1')!.metric!.metric_name, 'numberOfFailedCheckpoints');
@@ -65,7 +74,9 @@ describe('monitoring stack', () => {
   it("draws the seed's dashboard: Lambda invocations/errors/duration/iterator age, MSK throughput, Flink uptime/records/checkpoints, DLQ depth", () => {
     const dash = resource(m, 'aws_cloudwatch_dashboard');
     assert.equal(dash.dashboard_name, 'chargeback-cdc-dev-pipeline');
-    const body = JSON.parse(dash.dashboard_body as string) as { widgets: { type: string; properties: { metrics?: unknown[][]; alarms?: string[] } }[] };
+    const body = JSON.parse(dash.dashboard_body as string) as {
+      widgets: { type: string; properties: { metrics?: unknown[][]; alarms?: string[] } }[];
+    };
     const metrics = new Set(body.widgets.flatMap((w) => (w.properties.metrics ?? []).map((mm) => `${mm[0]}:${mm[1]}`)));
     for (const want of [
       'AWS/Lambda:Invocations',
@@ -86,7 +97,10 @@ describe('monitoring stack', () => {
     }
     const alarmWidget = body.widgets.find((w) => w.type === 'alarm')!;
     assert.equal(alarmWidget.properties.alarms!.length, alarms.length);
-    assert.ok(body.widgets.some((w) => w.type === 'log'), 'recent error logs');
+    assert.ok(
+      body.widgets.some((w) => w.type === 'log'),
+      'recent error logs',
+    );
   });
 
   it('deploys every alarm of the metric catalogue with its threshold, statistic and periods (one definition for CloudWatch and the local dashboard)', () => {
@@ -94,8 +108,15 @@ describe('monitoring stack', () => {
     for (const key of ALARM_KEYS) {
       const a = byName(key);
       const def = Alarms[key];
-      assert.deepEqual([a.threshold, a.comparison_operator, a.evaluation_periods, a.datapoints_to_alarm], [def.threshold, def.comparison, def.evaluationPeriods, def.datapointsToAlarm], key);
-      const period = 'expression' in def ? (a.metric_query as { metric?: { period: number } }[]).find((q) => q.metric)!.metric!.period : a.period;
+      assert.deepEqual(
+        [a.threshold, a.comparison_operator, a.evaluation_periods, a.datapoints_to_alarm],
+        [def.threshold, def.comparison, def.evaluationPeriods, def.datapointsToAlarm],
+        key,
+      );
+      const period =
+        'expression' in def
+          ? (a.metric_query as { metric?: { period: number } }[]).find((q) => q.metric)!.metric!.period
+          : a.period;
       assert.equal(period, def.period, key);
     }
   });
@@ -110,27 +131,51 @@ describe('monitoring stack', () => {
 
   it('alarms on API 5xx through our own EMF metric, and on records arriving on the DLQ topic', () => {
     const api = byName('api-errors');
-    assert.deepEqual([api.namespace, api.metric_name, api.dimensions, api.statistic], ['ChargebackCdc', 'ApiServerErrors', { service: 'chargeback-api' }, 'Sum']);
+    assert.deepEqual(
+      [api.namespace, api.metric_name, api.dimensions, api.statistic],
+      ['ChargebackCdc', 'ApiServerErrors', { service: 'chargeback-api' }, 'Sum'],
+    );
     const topic = byName('topic-dlq-receiving');
-    assert.deepEqual([topic.namespace, topic.metric_name, topic.dimensions], ['AWS/Kafka', 'MessagesInPerSec', { 'Cluster Name': 'chargeback-cdc-dev-msk', Topic: 'chargebacks-dlq' }]);
+    assert.deepEqual(
+      [topic.namespace, topic.metric_name, topic.dimensions],
+      ['AWS/Kafka', 'MessagesInPerSec', { 'Cluster Name': 'chargeback-cdc-dev-msk', Topic: 'chargebacks-dlq' }],
+    );
   });
 
   it('draws the widgets of the metric catalogue, the same the local dashboard draws', () => {
-    const body = JSON.parse(resource(m, 'aws_cloudwatch_dashboard').dashboard_body as string) as { widgets: { type: string; width: number; x: number; properties: { title?: string; metrics?: unknown[][]; annotations?: unknown } }[] };
+    const body = JSON.parse(resource(m, 'aws_cloudwatch_dashboard').dashboard_body as string) as {
+      widgets: {
+        type: string;
+        width: number;
+        x: number;
+        properties: { title?: string; metrics?: unknown[][]; annotations?: unknown };
+      }[];
+    };
     const titles = body.widgets.filter((w) => w.type === 'metric').map((w) => w.properties.title);
     // Every catalogue widget with a series CloudWatch has; the embedded writer's own (files, open buckets) are local only.
-    assert.deepEqual(titles, Widgets.filter((w) => w.series.some((ref) => cloudMetricOf(ref))).map((w) => w.title));
+    assert.deepEqual(
+      titles,
+      Widgets.filter((w) => w.series.some((ref) => cloudMetricOf(ref))).map((w) => w.title),
+    );
     const local = localWidgets().map((w) => w.title);
     for (const w of Widgets) assert.ok(titles.includes(w.title) || local.includes(w.title), `${w.title} is drawn somewhere`);
     assert.ok(titles.length >= 10);
     const ours = body.widgets.flatMap((w) => w.properties.metrics ?? []).filter((mm) => mm[0] === 'ChargebackCdc');
-    assert.ok(ours.some((mm) => mm[1] === 'ApiRequests' && mm[2] === 'service' && mm[3] === 'chargeback-api'), 'our EMF metrics appear with their service dimension');
+    assert.ok(
+      ours.some((mm) => mm[1] === 'ApiRequests' && mm[2] === 'service' && mm[3] === 'chargeback-api'),
+      'our EMF metrics appear with their service dimension',
+    );
     const age = body.widgets.find((w) => w.properties.title === 'Stream: iterator age (ms)')!;
-    assert.deepEqual(age.properties.annotations, { horizontal: [{ label: 'alarm stream-processor-iterator-age', value: 60000 }] });
+    assert.deepEqual(age.properties.annotations, {
+      horizontal: [{ label: 'alarm stream-processor-iterator-age', value: 60000 }],
+    });
     for (const w of body.widgets) assert.ok(w.x + w.width <= 24, 'widgets fit the 24-column grid');
   });
 
   it('outputs cloudwatch_dashboard_url', () => {
-    assert.equal(m.output?.cloudwatch_dashboard_url?.value, 'https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#dashboards:name=chargeback-cdc-dev-pipeline');
+    assert.equal(
+      m.output?.cloudwatch_dashboard_url?.value,
+      'https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#dashboards:name=chargeback-cdc-dev-pipeline',
+    );
   });
 });

@@ -54,14 +54,20 @@ export class MonitoringStack extends ChargebackStack {
       ),
     });
     if (config.monitoring.alarmEmail) {
-      new SnsTopicSubscription(this, 'alarm-email', { topicArn: this.alarmTopic.arn, protocol: 'email', endpoint: config.monitoring.alarmEmail });
+      new SnsTopicSubscription(this, 'alarm-email', {
+        topicArn: this.alarmTopic.arn,
+        protocol: 'email',
+        endpoint: config.monitoring.alarmEmail,
+      });
     }
 
     this.alarms = new Map(alarmSpecs(config, names).map((spec) => [spec.key, this.alarm(spec)]));
 
     this.dashboard = new CloudwatchDashboard(this, 'dashboard', {
       dashboardName: names.dashboard,
-      dashboardBody: JSON.stringify(dashboardBody({ config, names, apiId: props.api.api.id, alarmArns: [...this.alarms.values()].map((a) => a.arn) })),
+      dashboardBody: JSON.stringify(
+        dashboardBody({ config, names, apiId: props.api.api.id, alarmArns: [...this.alarms.values()].map((a) => a.arn) }),
+      ),
     });
 
     this.output('cloudwatch_dashboard_url', dashboardUrl(config.region, names.dashboard), 'CloudWatch dashboard of the pipeline');
@@ -70,7 +76,12 @@ export class MonitoringStack extends ChargebackStack {
 
   private alarm(spec: AlarmSpec): CloudwatchMetricAlarm {
     const actions = [this.alarmTopic.arn];
-    const metric = { namespace: spec.metric.namespace, metricName: spec.metric.metricName, dimensions: spec.metric.dimensions, period: spec.metric.period };
+    const metric = {
+      namespace: spec.metric.namespace,
+      metricName: spec.metric.metricName,
+      dimensions: spec.metric.dimensions,
+      period: spec.metric.period,
+    };
     return new CloudwatchMetricAlarm(this, `alarm-${spec.key}`, {
       alarmName: spec.name,
       alarmDescription: spec.description,

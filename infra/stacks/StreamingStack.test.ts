@@ -24,7 +24,10 @@ describe('streaming stack: MSK Serverless', () => {
     assert.deepEqual(cluster.client_authentication, { sasl: { iam: { enabled: true } } });
     const vpc = (cluster.vpc_config as { subnet_ids: string[]; security_group_ids: string[] }[])[0]!;
     assert.equal(vpc.subnet_ids.length, 3);
-    assert.ok(vpc.subnet_ids.every((id) => id.includes('terraform_remote_state')), 'subnets come from the foundation stack');
+    assert.ok(
+      vpc.subnet_ids.every((id) => id.includes('terraform_remote_state')),
+      'subnets come from the foundation stack',
+    );
     assert.deepEqual(vpc.security_group_ids, [sgId('msk')]);
   });
 
@@ -42,7 +45,11 @@ describe('streaming stack: MSK Serverless', () => {
     // The cluster's group has no egress rule at all, and the clients leave only to 9098 (MSK) and 443.
     const egress = resources(st, 'aws_vpc_security_group_egress_rule').map(([, b]) => b);
     assert.ok(egress.every((r) => r.security_group_id !== sgId('msk')));
-    for (const r of egress) assert.ok((r.from_port === 9098 && r.referenced_security_group_id === sgId('msk')) || r.from_port === 443, JSON.stringify(r));
+    for (const r of egress)
+      assert.ok(
+        (r.from_port === 9098 && r.referenced_security_group_id === sgId('msk')) || r.from_port === 443,
+        JSON.stringify(r),
+      );
     for (const g of ['msk', 'lambda', 'flink']) assert.equal(sg(g).ingress, undefined, `${g}: no inline rules`);
   });
 
@@ -67,7 +74,10 @@ describe('streaming stack: MSK Serverless', () => {
   });
 
   it('outputs msk_bootstrap_brokers from the IAM listener', () => {
-    assert.equal(st.output?.msk_bootstrap_brokers?.value, ref(st, 'aws_msk_serverless_cluster', cluster, 'bootstrap_brokers_sasl_iam'));
+    assert.equal(
+      st.output?.msk_bootstrap_brokers?.value,
+      ref(st, 'aws_msk_serverless_cluster', cluster, 'bootstrap_brokers_sasl_iam'),
+    );
   });
 });
 
@@ -104,8 +114,13 @@ describe('streaming stack: stream processor', () => {
     assert.equal(esm.maximum_record_age_in_seconds, 3600);
     assert.equal(esm.starting_position, 'TRIM_HORIZON');
     assert.deepEqual(esm.function_response_types, ['ReportBatchItemFailures']);
-    assert.deepEqual(esm.destination_config, { on_failure: { destination_arn: ref(st, 'aws_sqs_queue', resource(st, 'aws_sqs_queue'), 'arn') } });
-    assert.ok((esm.depends_on as string[]).some((d) => d.startsWith('aws_lambda_invocation.')), 'starts after the topics exist');
+    assert.deepEqual(esm.destination_config, {
+      on_failure: { destination_arn: ref(st, 'aws_sqs_queue', resource(st, 'aws_sqs_queue'), 'arn') },
+    });
+    assert.ok(
+      (esm.depends_on as string[]).some((d) => d.startsWith('aws_lambda_invocation.')),
+      'starts after the topics exist',
+    );
   });
 
   it('keeps its dead letters in an encrypted queue for 14 days', () => {
@@ -118,9 +133,17 @@ describe('streaming stack: stream processor', () => {
   it('may read the stream, send dead letters, and Connect/WriteData(Idempotently)/DescribeTopic on its cluster and topic — nothing more', () => {
     const policy = rolePolicy('stream-processor');
     const stream = statement(policy, 'ReadTableStream');
-    assert.deepEqual(stream.Action, ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams']);
+    assert.deepEqual(stream.Action, [
+      'dynamodb:DescribeStream',
+      'dynamodb:GetRecords',
+      'dynamodb:GetShardIterator',
+      'dynamodb:ListStreams',
+    ]);
     assert.match(String(stream.Resource), /\/stream\/\*$/);
-    assert.deepEqual(statement(policy, 'SendDeadLetters').Resource, ref(st, 'aws_sqs_queue', resource(st, 'aws_sqs_queue'), 'arn'));
+    assert.deepEqual(
+      statement(policy, 'SendDeadLetters').Resource,
+      ref(st, 'aws_sqs_queue', resource(st, 'aws_sqs_queue'), 'arn'),
+    );
     assert.deepEqual(statement(policy, 'ConnectToCluster'), {
       Sid: 'ConnectToCluster',
       Effect: 'Allow',
@@ -135,6 +158,7 @@ describe('streaming stack: stream processor', () => {
 
 describe('streaming stack: Managed Flink', () => {
   const app = resource(st, 'aws_kinesisanalyticsv2_application');
+  // biome-ignore lint/suspicious/noExplicitAny: synthesized Terraform JSON, walked by path
   const conf = app.application_configuration as Record<string, any>;
   const jar = resource(st, 'aws_s3_object');
 
@@ -165,7 +189,10 @@ describe('streaming stack: Managed Flink', () => {
   });
 
   it('hands the job its property group: bootstrap servers, topics, group, bucket, prefix, checkpoint interval, IAM auth', () => {
-    const groups = conf.environment_properties.property_group as { property_group_id: string; property_map: Record<string, string> }[];
+    const groups = conf.environment_properties.property_group as {
+      property_group_id: string;
+      property_map: Record<string, string>;
+    }[];
     assert.equal(groups.length, 1);
     assert.equal(groups[0]!.property_group_id, FLINK_PROPERTY_GROUP);
     assert.deepEqual(groups[0]!.property_map, {
@@ -193,11 +220,28 @@ describe('streaming stack: Managed Flink', () => {
 
   it('configures checkpointing, parallelism, snapshots, restore, monitoring and CloudWatch logging', () => {
     const flink = conf.flink_application_configuration;
-    assert.deepEqual(flink.checkpoint_configuration, { configuration_type: 'CUSTOM', checkpointing_enabled: true, checkpoint_interval: 60000, min_pause_between_checkpoints: 5000 });
-    assert.deepEqual(flink.parallelism_configuration, { configuration_type: 'CUSTOM', parallelism: 1, parallelism_per_kpu: 1, auto_scaling_enabled: false });
-    assert.deepEqual(flink.monitoring_configuration, { configuration_type: 'CUSTOM', log_level: 'INFO', metrics_level: 'APPLICATION' });
+    assert.deepEqual(flink.checkpoint_configuration, {
+      configuration_type: 'CUSTOM',
+      checkpointing_enabled: true,
+      checkpoint_interval: 60000,
+      min_pause_between_checkpoints: 5000,
+    });
+    assert.deepEqual(flink.parallelism_configuration, {
+      configuration_type: 'CUSTOM',
+      parallelism: 1,
+      parallelism_per_kpu: 1,
+      auto_scaling_enabled: false,
+    });
+    assert.deepEqual(flink.monitoring_configuration, {
+      configuration_type: 'CUSTOM',
+      log_level: 'INFO',
+      metrics_level: 'APPLICATION',
+    });
     assert.deepEqual(conf.application_snapshot_configuration, { snapshots_enabled: true });
-    assert.equal(conf.run_configuration.application_restore_configuration.application_restore_type, 'RESTORE_FROM_LATEST_SNAPSHOT');
+    assert.equal(
+      conf.run_configuration.application_restore_configuration.application_restore_type,
+      'RESTORE_FROM_LATEST_SNAPSHOT',
+    );
     const logGroup = resource(st, 'aws_cloudwatch_log_group', 'flink/logs/group');
     const logStream = resource(st, 'aws_cloudwatch_log_stream');
     assert.equal(logGroup.name, '/aws/kinesis-analytics/chargeback-cdc-dev-parquet-writer');
@@ -214,12 +258,21 @@ describe('streaming stack: Managed Flink', () => {
 
   it('may touch S3 only under the landing prefix and the JAR, and Kafka only on its topic, DLQ topic and group', () => {
     const policy = rolePolicy('flink');
-    const objectResources = policy.Statement.filter((x) => x.Action.some((a) => a.startsWith('s3:') && a !== 's3:ListBucket')).flatMap((x) => [x.Resource].flat());
+    const objectResources = policy.Statement.filter((x) =>
+      x.Action.some((a) => a.startsWith('s3:') && a !== 's3:ListBucket'),
+    ).flatMap((x) => [x.Resource].flat());
     assert.equal(objectResources.length, 2);
     assert.ok(objectResources.some((r) => String(r).endsWith('/landing/chargebacks/*')));
     assert.ok(objectResources.some((r) => String(r).endsWith(`/${jar.key}`)));
-    assert.deepEqual(statement(policy, 'ListLandingZone').Condition, { StringLike: { 's3:prefix': ['landing/chargebacks/', 'landing/chargebacks/*'] } });
-    assert.deepEqual(statement(policy, 'ReadChangesTopic'), { Sid: 'ReadChangesTopic', Effect: 'Allow', Action: ['kafka-cluster:DescribeTopic', 'kafka-cluster:ReadData'], Resource: kafkaArn('topic', 'chargebacks') });
+    assert.deepEqual(statement(policy, 'ListLandingZone').Condition, {
+      StringLike: { 's3:prefix': ['landing/chargebacks/', 'landing/chargebacks/*'] },
+    });
+    assert.deepEqual(statement(policy, 'ReadChangesTopic'), {
+      Sid: 'ReadChangesTopic',
+      Effect: 'Allow',
+      Action: ['kafka-cluster:DescribeTopic', 'kafka-cluster:ReadData'],
+      Resource: kafkaArn('topic', 'chargebacks'),
+    });
     assert.deepEqual(statement(policy, 'WriteDeadLetterTopic').Resource, kafkaArn('topic', 'chargebacks-dlq'));
     assert.deepEqual(statement(policy, 'UseConsumerGroup'), {
       Sid: 'UseConsumerGroup',
@@ -238,10 +291,18 @@ describe('streaming stack: Managed Flink', () => {
 
   it('outputs flink_application_name, flink_log_group_name and lambda_log_group_name', () => {
     assert.equal(st.output?.flink_application_name?.value, ref(st, 'aws_kinesisanalyticsv2_application', app, 'name'));
-    assert.equal(st.output?.flink_log_group_name?.value, ref(st, 'aws_cloudwatch_log_group', resource(st, 'aws_cloudwatch_log_group', 'flink/logs/group'), 'name'));
+    assert.equal(
+      st.output?.flink_log_group_name?.value,
+      ref(st, 'aws_cloudwatch_log_group', resource(st, 'aws_cloudwatch_log_group', 'flink/logs/group'), 'name'),
+    );
     assert.equal(
       st.output?.lambda_log_group_name?.value,
-      ref(st, 'aws_cloudwatch_log_group', resource(st, 'aws_cloudwatch_log_group', 'stream-processor/logs/group') as TfBody, 'name'),
+      ref(
+        st,
+        'aws_cloudwatch_log_group',
+        resource(st, 'aws_cloudwatch_log_group', 'stream-processor/logs/group') as TfBody,
+        'name',
+      ),
     );
   });
 });

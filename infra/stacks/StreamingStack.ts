@@ -67,7 +67,11 @@ export class StreamingStack extends ChargebackStack {
 
     // ---- topics -------------------------------------------------------------------------
     const topics: TopicCreatorEvent = {
-      topics: [config.kafka.topic, config.kafka.dlqTopic].map((name) => ({ name, partitions: config.kafka.partitions, replicationFactor: MSK_REPLICATION_FACTOR })),
+      topics: [config.kafka.topic, config.kafka.dlqTopic].map((name) => ({
+        name,
+        partitions: config.kafka.partitions,
+        replicationFactor: MSK_REPLICATION_FACTOR,
+      })),
     };
     this.topicCreator = new NodeFunction(this, 'topic-creator', {
       ...common,
@@ -80,7 +84,12 @@ export class StreamingStack extends ChargebackStack {
       environment: kafkaEnv,
       logGroupName: names.logGroups.topicCreator,
       statements: [
-        { Sid: 'ConnectToCluster', Effect: 'Allow', Action: ['kafka-cluster:Connect', 'kafka-cluster:DescribeCluster'], Resource: this.kafka.clusterArn },
+        {
+          Sid: 'ConnectToCluster',
+          Effect: 'Allow',
+          Action: ['kafka-cluster:Connect', 'kafka-cluster:DescribeCluster'],
+          Resource: this.kafka.clusterArn,
+        },
         {
           Sid: 'CreatePipelineTopics',
           Effect: 'Allow',
@@ -89,7 +98,11 @@ export class StreamingStack extends ChargebackStack {
         },
       ],
     });
-    checkovSkip(this.topicCreator.fn, 'CKV_AWS_116', 'Terraform invokes the topic creator synchronously and fails the deploy on its error; a dead-letter queue only applies to asynchronous invocations');
+    checkovSkip(
+      this.topicCreator.fn,
+      'CKV_AWS_116',
+      'Terraform invokes the topic creator synchronously and fails the deploy on its error; a dead-letter queue only applies to asynchronous invocations',
+    );
     this.topicsReady = new LambdaInvocation(this, 'ensure-topics', {
       functionName: this.topicCreator.fn.functionName,
       input: JSON.stringify(topics),
@@ -177,10 +190,18 @@ export class StreamingStack extends ChargebackStack {
     this.output('msk_bootstrap_brokers', this.kafka.bootstrapBrokers, 'MSK Serverless bootstrap brokers (SASL/IAM, port 9098)');
     this.output('msk_cluster_arn', this.kafka.clusterArn, 'MSK Serverless cluster ARN');
     this.output('kafka_topic', config.kafka.topic, 'Topic of the change records');
-    this.output('flink_application_name', this.flink.application.name, 'Managed Flink application (start/stop with aws kinesisanalyticsv2)');
+    this.output(
+      'flink_application_name',
+      this.flink.application.name,
+      'Managed Flink application (start/stop with aws kinesisanalyticsv2)',
+    );
     this.output('lambda_log_group_name', this.streamProcessor.logGroup.logGroup.name, 'Log group of the stream-processor Lambda');
     this.output('flink_log_group_name', this.flink.logGroup.logGroup.name, 'Log group of the Flink application');
-    this.output('dlq_queue_url', this.deadLetterQueue.url, 'Dead-letter queue of the stream processor (poison records and failed batches)');
+    this.output(
+      'dlq_queue_url',
+      this.deadLetterQueue.url,
+      'Dead-letter queue of the stream processor (poison records and failed batches)',
+    );
   }
 }
 
@@ -218,7 +239,17 @@ function streamProcessorStatements(g: StreamProcessorGrants): PolicyStatement[] 
     // Both our poison-record letters and the mapping's on-failure records (sent with this role).
     { Sid: 'SendDeadLetters', Effect: 'Allow', Action: ['sqs:SendMessage', 'sqs:GetQueueAttributes'], Resource: g.dlqArn },
     // An idempotent producer (DESIGN §10) also needs WriteDataIdempotently on the cluster.
-    { Sid: 'ConnectToCluster', Effect: 'Allow', Action: ['kafka-cluster:Connect', 'kafka-cluster:WriteDataIdempotently'], Resource: g.clusterArn },
-    { Sid: 'PublishChanges', Effect: 'Allow', Action: ['kafka-cluster:DescribeTopic', 'kafka-cluster:WriteData'], Resource: g.topicArn },
+    {
+      Sid: 'ConnectToCluster',
+      Effect: 'Allow',
+      Action: ['kafka-cluster:Connect', 'kafka-cluster:WriteDataIdempotently'],
+      Resource: g.clusterArn,
+    },
+    {
+      Sid: 'PublishChanges',
+      Effect: 'Allow',
+      Action: ['kafka-cluster:DescribeTopic', 'kafka-cluster:WriteData'],
+      Resource: g.topicArn,
+    },
   ];
 }

@@ -10,7 +10,9 @@ import type { PolicyDocument } from '../iam/PolicyDocument.ts';
  * Synthesizes the whole app into a temp folder (with a stand-in Flink JAR) and returns each
  * stack's Terraform JSON, exactly what `cdktf deploy` and checkov get.
  */
-export type TfBody = Record<string, unknown> & { '//'?: { metadata?: { path?: string }; checkov?: { skip?: { id: string; comment: string }[] } } };
+export type TfBody = Record<string, unknown> & {
+  '//'?: { metadata?: { path?: string }; checkov?: { skip?: { id: string; comment: string }[] } };
+};
 export interface TfJson {
   resource?: Record<string, Record<string, TfBody>>;
   data?: Record<string, Record<string, TfBody>>;
@@ -45,11 +47,21 @@ let counter = 0;
 
 export function synth(input: InfraConfigInput = {}, options: BuildOptions = {}): Synthesized {
   // Always the stand-in JAR, whether or not someone has run npm run build:flink.
-  const config = parseInfraConfig({ ...input, flink: { jarPath: path.join(scratch, 'no-such-flink-job.jar'), ...input.flink } }, 'test');
+  const config = parseInfraConfig(
+    { ...input, flink: { jarPath: path.join(scratch, 'no-such-flink-job.jar'), ...input.flink } },
+    'test',
+  );
   const outdir = mkdtempSync(path.join(scratch, `out-${++counter}-`));
-  const app = buildApp(config, { outdir, buildDir, stateDir: path.join(scratch, 'state'), flinkJarPlaceholder: placeholderJar(), ...options });
+  const app = buildApp(config, {
+    outdir,
+    buildDir,
+    stateDir: path.join(scratch, 'state'),
+    flinkJarPlaceholder: placeholderJar(),
+    ...options,
+  });
   app.app.synth();
-  const read = (stackId: string) => JSON.parse(readFileSync(path.join(outdir, 'stacks', stackId, 'cdk.tf.json'), 'utf8')) as TfJson;
+  const read = (stackId: string) =>
+    JSON.parse(readFileSync(path.join(outdir, 'stacks', stackId, 'cdk.tf.json'), 'utf8')) as TfJson;
   const names = namesOf(config);
   return {
     config,
@@ -71,7 +83,10 @@ export function resources(stack: TfJson, type: string): [string, TfBody][] {
 /** The one resource of a type whose construct path ends with `pathSuffix` (or the only one). */
 export function resource(stack: TfJson, type: string, pathSuffix?: string): TfBody {
   const all = resources(stack, type).filter(([, b]) => !pathSuffix || (b['//']?.metadata?.path ?? '').endsWith(pathSuffix));
-  if (all.length !== 1) throw new Error(`expected one ${type}${pathSuffix ? ` at …${pathSuffix}` : ''}, found ${all.length}: ${all.map(([id]) => id).join(', ')}`);
+  if (all.length !== 1)
+    throw new Error(
+      `expected one ${type}${pathSuffix ? ` at …${pathSuffix}` : ''}, found ${all.length}: ${all.map(([id]) => id).join(', ')}`,
+    );
   return all[0]![1];
 }
 

@@ -37,7 +37,11 @@ async function containerFor(service: ContainerService): Promise<GenericContainer
     const token = process.env.LOCALSTACK_AUTH_TOKEN;
     return new GenericContainer(Images.localstack)
       .withLabels({ [LABEL]: service })
-      .withEnvironment({ SERVICES: 'dynamodb,dynamodbstreams,s3,sqs', DEFAULT_REGION: 'us-east-1', ...(token ? { LOCALSTACK_AUTH_TOKEN: token } : {}) })
+      .withEnvironment({
+        SERVICES: 'dynamodb,dynamodbstreams,s3,sqs',
+        DEFAULT_REGION: 'us-east-1',
+        ...(token ? { LOCALSTACK_AUTH_TOKEN: token } : {}),
+      })
       .withExposedPorts({ container: LocalPorts.aws, host: LocalPorts.aws })
       .withWaitStrategy(Wait.forLogMessage('Ready.'))
       .withStartupTimeout(STARTUP_TIMEOUT_MS)
@@ -46,10 +50,20 @@ async function containerFor(service: ContainerService): Promise<GenericContainer
   return new GenericContainer(Images.redpanda)
     .withLabels({ [LABEL]: service })
     .withCommand([
-      'redpanda', 'start', '--mode', 'dev-container', '--smp', '1', '--memory', '1G', '--overprovisioned',
-      '--kafka-addr', `PLAINTEXT://0.0.0.0:${LocalPorts.kafka}`,
+      'redpanda',
+      'start',
+      '--mode',
+      'dev-container',
+      '--smp',
+      '1',
+      '--memory',
+      '1G',
+      '--overprovisioned',
+      '--kafka-addr',
+      `PLAINTEXT://0.0.0.0:${LocalPorts.kafka}`,
       // Clients reach the broker through the fixed host port, so that is what it must advertise.
-      '--advertise-kafka-addr', `PLAINTEXT://127.0.0.1:${LocalPorts.kafka}`,
+      '--advertise-kafka-addr',
+      `PLAINTEXT://127.0.0.1:${LocalPorts.kafka}`,
     ])
     .withExposedPorts({ container: LocalPorts.kafka, host: LocalPorts.kafka })
     .withWaitStrategy(Wait.forLogMessage('Successfully started Redpanda!'))
@@ -87,7 +101,10 @@ export const containersBackend: StackBackend = {
     await settleAll(missing.map(async (s) => (await containerFor(s)).start()));
     const services = await this.status(ctx);
     const sick = services.filter((s) => !s.healthy);
-    if (sick.length > 0) throw new ServiceStartError(`containers started but not healthy: ${sick.map((s) => `${s.service} (${s.detail})`).join(', ')}`);
+    if (sick.length > 0)
+      throw new ServiceStartError(
+        `containers started but not healthy: ${sick.map((s) => `${s.service} (${s.detail})`).join(', ')}`,
+      );
     return { services, reused: missing.length === 0 };
   },
 
@@ -109,8 +126,22 @@ export const containersBackend: StackBackend = {
     const [aws, kafka] = await Promise.all([awsHealth(cfg), kafkaHealthy(cfg)]);
     const state = (s: ContainerService) => (ours.get(s)?.running ? 'up' : 'down') as ServiceStatus['state'];
     return [
-      { service: 'localstack', state: state('localstack'), healthy: aws.healthy, endpoint: cfg.awsEndpoint ?? '', port: LocalPorts.aws, detail: aws.reason ?? Images.localstack },
-      { service: 'redpanda', state: state('redpanda'), healthy: kafka, endpoint: cfg.kafkaBrokers.join(','), port: LocalPorts.kafka, detail: Images.redpanda },
+      {
+        service: 'localstack',
+        state: state('localstack'),
+        healthy: aws.healthy,
+        endpoint: cfg.awsEndpoint ?? '',
+        port: LocalPorts.aws,
+        detail: aws.reason ?? Images.localstack,
+      },
+      {
+        service: 'redpanda',
+        state: state('redpanda'),
+        healthy: kafka,
+        endpoint: cfg.kafkaBrokers.join(','),
+        port: LocalPorts.kafka,
+        detail: Images.redpanda,
+      },
     ];
   },
 

@@ -19,7 +19,9 @@ export const externalBackend: StackBackend = {
         `LOCAL_STACK=external but ${sick.map((s) => `${s.service} at ${s.endpoint} does not answer${s.detail ? ` (${s.detail})` : ''}`).join('; ')}: start it or fix AWS_ENDPOINT_URL / KAFKA_BROKERS / KAFKA_AUTH`,
       );
     }
-    ctx.onProgress(`using the external stack: AWS ${ctx.cfg.awsEndpoint ?? `(AWS ${ctx.cfg.region})`}, Kafka ${ctx.cfg.kafkaBrokers.join(',')} (${ctx.cfg.kafkaAuth})`);
+    ctx.onProgress(
+      `using the external stack: AWS ${ctx.cfg.awsEndpoint ?? `(AWS ${ctx.cfg.region})`}, Kafka ${ctx.cfg.kafkaBrokers.join(',')} (${ctx.cfg.kafkaAuth})`,
+    );
     return { services, reused: true };
   },
 
@@ -30,17 +32,33 @@ export const externalBackend: StackBackend = {
   async status({ cfg }) {
     const [aws, kafka] = await Promise.all([awsHealth(cfg), kafkaHealthy(cfg)]);
     const services: ServiceStatus[] = [
-      { service: 'aws', state: aws.healthy ? 'up' : 'down', healthy: aws.healthy, endpoint: cfg.awsEndpoint ?? `AWS ${cfg.region}`, ...(aws.reason ? { detail: aws.reason } : {}) },
-      { service: 'kafka', state: kafka ? 'up' : 'down', healthy: kafka, endpoint: cfg.kafkaBrokers.join(','), detail: cfg.kafkaAuth },
+      {
+        service: 'aws',
+        state: aws.healthy ? 'up' : 'down',
+        healthy: aws.healthy,
+        endpoint: cfg.awsEndpoint ?? `AWS ${cfg.region}`,
+        ...(aws.reason ? { detail: aws.reason } : {}),
+      },
+      {
+        service: 'kafka',
+        state: kafka ? 'up' : 'down',
+        healthy: kafka,
+        endpoint: cfg.kafkaBrokers.join(','),
+        detail: cfg.kafkaAuth,
+      },
     ];
     return services;
   },
 
   async stopKafka() {
-    throw new UnsupportedOperationError('stopKafka works on a stack we run (LOCAL_STACK=native or containers), not on an external one');
+    throw new UnsupportedOperationError(
+      'stopKafka works on a stack we run (LOCAL_STACK=native or containers), not on an external one',
+    );
   },
 
   async startKafka() {
-    throw new UnsupportedOperationError('startKafka works on a stack we run (LOCAL_STACK=native or containers), not on an external one');
+    throw new UnsupportedOperationError(
+      'startKafka works on a stack we run (LOCAL_STACK=native or containers), not on an external one',
+    );
   },
 };

@@ -22,7 +22,10 @@ export const nativeBackend: StackBackend = {
     const { paths, onProgress } = ctx;
     checkPython();
     checkJava();
-    const [motoNow, kafkaNow] = await Promise.all([runningHealthy(motoPid(paths), () => motoHealthy()), runningHealthy(kafkaPid(paths), () => kafkaHealthy(ctx.cfg))]);
+    const [motoNow, kafkaNow] = await Promise.all([
+      runningHealthy(motoPid(paths), () => motoHealthy()),
+      runningHealthy(kafkaPid(paths), () => kafkaHealthy(ctx.cfg)),
+    ]);
     await preflightPorts([
       { port: LocalPorts.aws, service: 'moto: DynamoDB, Streams, S3, SQS', ours: motoNow.pid, hint: USE_EXTERNAL_HINT },
       { port: LocalPorts.kafka, service: 'Kafka', ours: kafkaNow.pid, hint: USE_EXTERNAL_HINT },
@@ -31,8 +34,12 @@ export const nativeBackend: StackBackend = {
     const started: Array<() => Promise<void>> = [];
     try {
       await settleAll([
-        motoNow.healthy ? reuse('moto', motoNow.pid, onProgress) : bringUpMoto(ctx, motoNow.pid).then(() => void started.push(() => stopMoto(paths))),
-        kafkaNow.healthy ? reuse('Kafka', kafkaNow.pid, onProgress) : bringUpKafka(ctx, kafkaNow.pid).then(() => void started.push(() => stopKafkaBroker(paths))),
+        motoNow.healthy
+          ? reuse('moto', motoNow.pid, onProgress)
+          : bringUpMoto(ctx, motoNow.pid).then(() => void started.push(() => stopMoto(paths))),
+        kafkaNow.healthy
+          ? reuse('Kafka', kafkaNow.pid, onProgress)
+          : bringUpKafka(ctx, kafkaNow.pid).then(() => void started.push(() => stopKafkaBroker(paths))),
       ] as const);
     } catch (e) {
       // Leave nothing half-up: stop what this call started, keep what it reused, report the cause.
@@ -49,10 +56,20 @@ export const nativeBackend: StackBackend = {
 
   async status(ctx) {
     const { paths, cfg } = ctx;
-    const [moto, kafka] = await Promise.all([runningHealthy(motoPid(paths), () => motoHealthy()), runningHealthy(kafkaPid(paths), () => kafkaHealthy(cfg))]);
+    const [moto, kafka] = await Promise.all([
+      runningHealthy(motoPid(paths), () => motoHealthy()),
+      runningHealthy(kafkaPid(paths), () => kafkaHealthy(cfg)),
+    ]);
     return [
       service('moto', moto, cfg.awsEndpoint ?? '', LocalPorts.aws, paths.log('moto'), `moto ${MOTO_VERSION}`),
-      service('kafka', kafka, cfg.kafkaBrokers.join(','), LocalPorts.kafka, paths.log('kafka'), `Apache Kafka ${KAFKA_VERSION} KRaft`),
+      service(
+        'kafka',
+        kafka,
+        cfg.kafkaBrokers.join(','),
+        LocalPorts.kafka,
+        paths.log('kafka'),
+        `Apache Kafka ${KAFKA_VERSION} KRaft`,
+      ),
     ];
   },
 
@@ -112,7 +129,16 @@ async function reuse(name: string, pid: number | undefined, onProgress: (line: s
 }
 
 function service(name: string, r: Running, endpoint: string, port: number, logFile: string, detail: string): ServiceStatus {
-  return { service: name, state: r.pid === undefined ? 'down' : 'up', healthy: r.healthy, endpoint, port, logFile, detail, ...(r.pid !== undefined ? { pid: r.pid } : {}) };
+  return {
+    service: name,
+    state: r.pid === undefined ? 'down' : 'up',
+    healthy: r.healthy,
+    endpoint,
+    port,
+    logFile,
+    detail,
+    ...(r.pid !== undefined ? { pid: r.pid } : {}),
+  };
 }
 
 function seconds(since: number): string {

@@ -4,7 +4,10 @@ import { DockerUnavailableError } from '../errors.ts';
 import type { DockerProbe } from './dockerProbe.ts';
 import { selectBackend } from './selectBackend.ts';
 
-const noDocker = async (): Promise<DockerProbe> => ({ available: false, reason: 'Could not find a working container runtime strategy' });
+const noDocker = async (): Promise<DockerProbe> => ({
+  available: false,
+  reason: 'Could not find a working container runtime strategy',
+});
 const docker = async (): Promise<DockerProbe> => ({ available: true });
 const mustNotProbe = async (): Promise<DockerProbe> => assert.fail('the Docker probe must not run');
 
@@ -12,7 +15,8 @@ describe('selectBackend', () => {
   it('falls back to native with exactly one line saying why when no Docker engine answers', async () => {
     assert.deepEqual(await selectBackend('auto', noDocker), {
       backend: 'native',
-      notice: 'no Docker engine answers (Could not find a working container runtime strategy); using the native stack (moto + Apache Kafka)',
+      notice:
+        'no Docker engine answers (Could not find a working container runtime strategy); using the native stack (moto + Apache Kafka)',
     });
   });
 

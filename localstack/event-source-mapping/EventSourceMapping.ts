@@ -41,7 +41,7 @@ export interface EsmPorts {
   /** The on-failure destination (SQS queue URL); without one, exhausted batches are only logged. */
   onFailureQueueUrl?: string;
   checkpoints: CheckpointStore;
-  invoke(event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse | void>;
+  invoke(event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse | undefined>;
   onEvent?(e: EsmEvent): void;
 }
 
@@ -101,7 +101,9 @@ export class EventSourceMapping {
             const parent = shard.ParentShardId ? shardLoops.get(`${arn}|${shard.ParentShardId}`) : undefined;
             if (!shardLoops.has(key)) {
               // A loop that ended (closed shard, lost iterator) is forgotten, so it restarts from its checkpoint if the shard is still listed.
-              const loop = (parent ?? Promise.resolve()).then(() => this.pollShard(arn, shard.ShardId!)).finally(() => shardLoops.delete(key));
+              const loop = (parent ?? Promise.resolve())
+                .then(() => this.pollShard(arn, shard.ShardId!))
+                .finally(() => shardLoops.delete(key));
               shardLoops.set(key, loop);
             }
           }
@@ -123,7 +125,9 @@ export class EventSourceMapping {
     let windowStart = 0;
     while (!this.stopped && iterator && this.currentArn === streamArn) {
       try {
-        const r = await this.ports.streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: Math.min(1000, this.s.batchSize) }));
+        const r = await this.ports.streams.send(
+          new GetRecordsCommand({ ShardIterator: iterator, Limit: Math.min(1000, this.s.batchSize) }),
+        );
         iterator = r.NextShardIterator;
         if (r.Records?.length) {
           if (pending.length === 0) windowStart = Date.now();
@@ -171,7 +175,13 @@ export class EventSourceMapping {
         if (batch.length === 0) break;
         const result = await this.invoke(streamArn, batch);
         this.stats.batches++;
-        this.ports.onEvent?.({ type: 'batch', shardId, size: batch.length, result: result.kind, ...(result.kind === 'error' ? { detail: result.message } : {}) });
+        this.ports.onEvent?.({
+          type: 'batch',
+          shardId,
+          size: batch.length,
+          result: result.kind,
+          ...(result.kind === 'error' ? { detail: result.message } : {}),
+        });
         if (result.kind === 'success') {
           this.stats.records += batch.length;
           this.checkpoint(streamArn, shardId, batch[batch.length - 1]!);
@@ -211,7 +221,12 @@ export class EventSourceMapping {
     }
   }
 
-  private async dropExpired(streamArn: string, shardId: string, batch: DynamoDBRecord[], attempts: number): Promise<DynamoDBRecord[]> {
+  private async dropExpired(
+    streamArn: string,
+    shardId: string,
+    batch: DynamoDBRecord[],
+    attempts: number,
+  ): Promise<DynamoDBRecord[]> {
     const newest = batch[batch.length - 1]?.dynamodb?.ApproximateCreationDateTime;
     if (newest !== undefined) this.stats.iteratorAgeMs = Math.max(0, Date.now() - newest * 1000);
     if (this.s.maximumRecordAgeSeconds < 0) return batch;
@@ -221,12 +236,20 @@ export class EventSourceMapping {
     return batch.slice(expired.length);
   }
 
-  private async giveUp(streamArn: string, shardId: string, batch: DynamoDBRecord[], condition: 'RetryAttemptsExhausted' | 'RecordAgeExceeded', invokeCount: number) {
+  private async giveUp(
+    streamArn: string,
+    shardId: string,
+    batch: DynamoDBRecord[],
+    condition: 'RetryAttemptsExhausted' | 'RecordAgeExceeded',
+    invokeCount: number,
+  ) {
     this.stats.onFailure += batch.length;
     this.ports.onEvent?.({ type: 'on-failure', shardId, size: batch.length, condition });
     if (this.ports.onFailureQueueUrl) {
       const body = onFailureRecord({ batch, shardId, streamArn, condition, invokeCount, functionName: this.s.functionName });
-      await this.ports.sqs.send(new SendMessageCommand({ QueueUrl: this.ports.onFailureQueueUrl, MessageBody: JSON.stringify(body) }));
+      await this.ports.sqs.send(
+        new SendMessageCommand({ QueueUrl: this.ports.onFailureQueueUrl, MessageBody: JSON.stringify(body) }),
+      );
     }
     this.checkpoint(streamArn, shardId, batch[batch.length - 1]!);
   }

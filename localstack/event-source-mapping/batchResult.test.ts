@@ -11,7 +11,10 @@ test('no batchItemFailures (or an empty list) is success', () => {
 });
 
 test('resumes from the LOWEST failed sequence number, like AWS', () => {
-  assert.deepEqual(interpretResponse(batch, { batchItemFailures: [{ itemIdentifier: '30' }, { itemIdentifier: '20' }] }), { kind: 'partial', index: 1 });
+  assert.deepEqual(interpretResponse(batch, { batchItemFailures: [{ itemIdentifier: '30' }, { itemIdentifier: '20' }] }), {
+    kind: 'partial',
+    index: 1,
+  });
 });
 
 test('an empty or unknown itemIdentifier fails the whole batch, like AWS', () => {

@@ -14,14 +14,15 @@ export type InvocationResult =
  * and an empty, null or unknown itemIdentifier fails the whole batch.
  * https://docs.aws.amazon.com/lambda/latest/dg/services-ddb-batchfailurereporting.html
  */
-export function interpretResponse(batch: DynamoDBRecord[], response: DynamoDBBatchResponse | void | undefined): InvocationResult {
+export function interpretResponse(batch: DynamoDBRecord[], response: DynamoDBBatchResponse | undefined): InvocationResult {
   const failures = response?.batchItemFailures ?? [];
   if (failures.length === 0) return { kind: 'success' };
   let lowest = Number.POSITIVE_INFINITY;
   for (const f of failures) {
     const id = f?.itemIdentifier;
     const index = id ? batch.findIndex((r) => r.dynamodb?.SequenceNumber === id) : -1;
-    if (index < 0) return { kind: 'error', message: `batchItemFailures holds an unknown or empty itemIdentifier ${JSON.stringify(id)}` };
+    if (index < 0)
+      return { kind: 'error', message: `batchItemFailures holds an unknown or empty itemIdentifier ${JSON.stringify(id)}` };
     lowest = Math.min(lowest, index);
   }
   return { kind: 'partial', index: lowest };

@@ -10,4 +10,3 @@ export { EventSourceMapping, EsmSettings, type EsmPorts, type EsmEvent } from '.
 export { CheckpointStore } from './CheckpointStore.ts';
 export { interpretResponse, type InvocationResult } from './batchResult.ts';
 export { onFailureRecord, type OnFailureRecord } from './onFailureRecord.ts';
-

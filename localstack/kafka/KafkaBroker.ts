@@ -64,12 +64,21 @@ export async function startKafkaBroker(cfg: StackConfig, paths: StackPaths, opts
   await mkdir(paths.run, { recursive: true });
   await writeFile(
     props,
-    renderServerProperties({ host: HOST, brokerPort: portOf(cfg), controllerPort: cfg.kafkaControllerPort, dataDir: paths.kafkaData, partitions: cfg.topicPartitions }),
+    renderServerProperties({
+      host: HOST,
+      brokerPort: portOf(cfg),
+      controllerPort: cfg.kafkaControllerPort,
+      dataDir: paths.kafkaData,
+      partitions: cfg.topicPartitions,
+    }),
   );
   await writeFile(log4j, renderLog4j2Properties());
   if (!existsSync(join(paths.kafkaData, 'meta.properties'))) {
-    await runLogged(java, ['-cp', classpath, 'kafka.tools.StorageTool', 'format', '-t', KAFKA_CLUSTER_ID, '-c', props], logFile, (tail) =>
-      new ServiceStartError(`formatting Kafka storage in ${paths.kafkaData} failed; see ${logFile}: ${tail}`),
+    await runLogged(
+      java,
+      ['-cp', classpath, 'kafka.tools.StorageTool', 'format', '-t', KAFKA_CLUSTER_ID, '-c', props],
+      logFile,
+      (tail) => new ServiceStartError(`formatting Kafka storage in ${paths.kafkaData} failed; see ${logFile}: ${tail}`),
     );
   }
   const pid = await spawnDetached({
@@ -87,7 +96,9 @@ export async function startKafkaBroker(cfg: StackConfig, paths: StackPaths, opts
   });
   if (!ready.ok) {
     await stopProcess(pid, 2_000);
-    throw new ServiceStartError(`Apache Kafka ${KAFKA_VERSION} did not start on ${cfg.kafkaBrokers[0]}: ${ready.reason}; see ${logFile}:\n${await logTail(logFile)}`);
+    throw new ServiceStartError(
+      `Apache Kafka ${KAFKA_VERSION} did not start on ${cfg.kafkaBrokers[0]}: ${ready.reason}; see ${logFile}:\n${await logTail(logFile)}`,
+    );
   }
   return pid;
 }

@@ -12,7 +12,9 @@ function parse(text: string): Map<string, string> {
 }
 
 describe('renderServerProperties', () => {
-  const props = parse(renderServerProperties({ host: '127.0.0.1', brokerPort: 9092, controllerPort: 9093, dataDir: '/tmp/k', partitions: 3 }));
+  const props = parse(
+    renderServerProperties({ host: '127.0.0.1', brokerPort: 9092, controllerPort: 9093, dataDir: '/tmp/k', partitions: 3 }),
+  );
 
   it('runs one combined KRaft broker and controller on the contract ports', () => {
     assert.equal(props.get('process.roles'), 'broker,controller');
@@ -38,7 +40,10 @@ describe('renderServerProperties', () => {
 
   it('has no duplicate keys', () => {
     const text = renderServerProperties({ host: 'h', brokerPort: 1, controllerPort: 2, dataDir: 'd', partitions: 3 });
-    const keys = text.split('\n').filter(Boolean).map((l) => l.split('=')[0]);
+    const keys = text
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => l.split('=')[0]);
     assert.equal(new Set(keys).size, keys.length);
   });
 });

@@ -24,7 +24,10 @@ export function motoServerBin(paths: StackPaths): string {
  * Installs the pinned moto into the project-managed venv on first use; a marker file holding the
  * requirement makes later calls free. A venv with another requirement is rebuilt from scratch.
  */
-export async function ensureMotoInstalled(paths: StackPaths, onProgress: (line: string) => void): Promise<{ installed: boolean }> {
+export async function ensureMotoInstalled(
+  paths: StackPaths,
+  onProgress: (line: string) => void,
+): Promise<{ installed: boolean }> {
   const marker = join(paths.venv, MARKER);
   const current = await readFile(marker, 'utf8').catch(() => undefined);
   if (current?.trim() === MOTO_REQUIREMENT && existsSync(motoServerBin(paths))) return { installed: false };
@@ -32,16 +35,24 @@ export async function ensureMotoInstalled(paths: StackPaths, onProgress: (line: 
   onProgress(`installing moto ${MOTO_VERSION} into ${paths.venv} (first run, ~1 min)…`);
   await rm(paths.venv, { recursive: true, force: true });
   const log = paths.log('install-moto');
-  await runLogged('python3', ['-m', 'venv', paths.venv], log, (tail) =>
-    new InstallFailedError(
-      `python3 could not create a venv at ${paths.venv} (Debian needs python3-venv: apt-get install python3-venv); see ${log}: ${tail}`,
-    ),
+  await runLogged(
+    'python3',
+    ['-m', 'venv', paths.venv],
+    log,
+    (tail) =>
+      new InstallFailedError(
+        `python3 could not create a venv at ${paths.venv} (Debian needs python3-venv: apt-get install python3-venv); see ${log}: ${tail}`,
+      ),
   );
   const pip = join(paths.venv, 'bin', 'pip');
-  await runLogged(pip, ['install', '--disable-pip-version-check', MOTO_REQUIREMENT], log, (tail) =>
-    new InstallFailedError(
-      `pip could not install ${MOTO_REQUIREMENT} from PyPI: check that PyPI is reachable and retry \`stack up\` (full output in ${log}): ${tail}`,
-    ),
+  await runLogged(
+    pip,
+    ['install', '--disable-pip-version-check', MOTO_REQUIREMENT],
+    log,
+    (tail) =>
+      new InstallFailedError(
+        `pip could not install ${MOTO_REQUIREMENT} from PyPI: check that PyPI is reachable and retry \`stack up\` (full output in ${log}): ${tail}`,
+      ),
   );
   await writeFile(marker, `${MOTO_REQUIREMENT}\n`);
   return { installed: true };

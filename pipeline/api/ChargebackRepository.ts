@@ -1,7 +1,7 @@
 import {
   ConditionalCheckFailedException,
   DeleteItemCommand,
-  DynamoDBClient,
+  type DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
   UpdateItemCommand,
@@ -35,7 +35,9 @@ export class ChargebackRepository {
   }
 
   async get(id: string): Promise<Chargeback | undefined> {
-    const r = await this.ddb.send(new GetItemCommand({ TableName: this.tableName, Key: { chargeback_id: { S: id } }, ConsistentRead: true }));
+    const r = await this.ddb.send(
+      new GetItemCommand({ TableName: this.tableName, Key: { chargeback_id: { S: id } }, ConsistentRead: true }),
+    );
     return r.Item ? fromItem(r.Item) : undefined;
   }
 

@@ -31,7 +31,13 @@ const event = (method: string, path: string, body?: string): APIGatewayProxyEven
   ({ rawPath: path, body, isBase64Encoded: false, requestContext: { http: { method } } }) as unknown as APIGatewayProxyEventV2;
 
 let n = 0;
-const handler = createApiHandler(new ChargebackRoutes(memoryRepo(), () => new Date('2026-11-27T10:00:00.123Z'), () => `cb_${++n}`));
+const handler = createApiHandler(
+  new ChargebackRoutes(
+    memoryRepo(),
+    () => new Date('2026-11-27T10:00:00.123Z'),
+    () => `cb_${++n}`,
+  ),
+);
 const post = (body: string) => handler(event('POST', '/chargebacks', body));
 
 test('POST stores a RECEIVED chargeback and keeps a JSON-number amount exact', async () => {
@@ -46,7 +52,9 @@ test('POST stores a RECEIVED chargeback and keeps a JSON-number amount exact', a
 test('POST with several problems answers 400 listing each field', async () => {
   const r = await post('{"amount":"-3","currency":"usd","extra":1}');
   assert.equal(r.statusCode, 400);
-  const fields = JSON.parse(r.body!).errors.map((e: { field: string }) => e.field).sort();
+  const fields = JSON.parse(r.body!)
+    .errors.map((e: { field: string }) => e.field)
+    .sort();
   assert.deepEqual(fields, ['amount', 'body', 'currency', 'merchant_id', 'reason']);
 });
 

@@ -67,7 +67,10 @@ function json(statusCode: number, body: unknown): APIGatewayProxyStructuredResul
 }
 
 function methodNotAllowed(method: string, allow: string): APIGatewayProxyStructuredResultV2 {
-  return { ...json(405, { error: 'METHOD_NOT_ALLOWED', message: `${method} is not allowed here; use ${allow}` }), headers: { 'content-type': 'application/json', allow } };
+  return {
+    ...json(405, { error: 'METHOD_NOT_ALLOWED', message: `${method} is not allowed here; use ${allow}` }),
+    headers: { 'content-type': 'application/json', allow },
+  };
 }
 
 let cached: ReturnType<typeof createApiHandler> | undefined;
@@ -75,7 +78,9 @@ let cached: ReturnType<typeof createApiHandler> | undefined;
 /** Lambda entry point; the DynamoDB client is created once per execution environment. */
 export const handler = (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
   cached ??= createApiHandler(
-    new ChargebackRoutes(new ChargebackRepository(new DynamoDBClient(awsClientConfigFromEnv()), process.env.TABLE_NAME ?? 'chargebacks')),
+    new ChargebackRoutes(
+      new ChargebackRepository(new DynamoDBClient(awsClientConfigFromEnv()), process.env.TABLE_NAME ?? 'chargebacks'),
+    ),
   );
   return cached(event);
 };

@@ -17,7 +17,11 @@ export function serveApiHandler(handler: Handler, opts: { port: number; host?: s
     try {
       for (const route of opts.extra ?? []) if (await route(req, res)) return;
       const body = await readBody(req);
-      if (body === undefined) return send(res, { statusCode: 413, body: JSON.stringify({ error: 'PAYLOAD_TOO_LARGE', message: `body over ${MAX_BODY_BYTES} bytes` }) });
+      if (body === undefined)
+        return send(res, {
+          statusCode: 413,
+          body: JSON.stringify({ error: 'PAYLOAD_TOO_LARGE', message: `body over ${MAX_BODY_BYTES} bytes` }),
+        });
       send(res, await handler(toEvent(req, body)));
     } catch (e) {
       send(res, { statusCode: 500, body: JSON.stringify({ error: 'INTERNAL', message: (e as Error).message }) });
@@ -25,7 +29,11 @@ export function serveApiHandler(handler: Handler, opts: { port: number; host?: s
   });
   return new Promise((resolve, reject) => {
     server.once('error', (e: NodeJS.ErrnoException) =>
-      reject(e.code === 'EADDRINUSE' ? new Error(`port ${opts.port} is already in use: stop whatever holds it, or the other 'chargeback-cdc run api'`) : e),
+      reject(
+        e.code === 'EADDRINUSE'
+          ? new Error(`port ${opts.port} is already in use: stop whatever holds it, or the other 'chargeback-cdc run api'`)
+          : e,
+      ),
     );
     server.listen(opts.port, opts.host ?? '127.0.0.1', () => resolve(server));
   });
@@ -45,7 +53,9 @@ async function readBody(req: IncomingMessage): Promise<string | undefined> {
 function toEvent(req: IncomingMessage, body: string): APIGatewayProxyEventV2 {
   const url = new URL(req.url ?? '/', 'http://local');
   const method = (req.method ?? 'GET').toUpperCase();
-  const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : (v ?? '')]));
+  const headers = Object.fromEntries(
+    Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : (v ?? '')]),
+  );
   return {
     version: '2.0',
     routeKey: '$default',
@@ -65,12 +75,21 @@ function toEvent(req: IncomingMessage, body: string): APIGatewayProxyEventV2 {
       stage: '$default',
       time: new Date().toUTCString(),
       timeEpoch: Date.now(),
-      http: { method, path: url.pathname, protocol: 'HTTP/1.1', sourceIp: req.socket.remoteAddress ?? '', userAgent: headers['user-agent'] ?? '' },
+      http: {
+        method,
+        path: url.pathname,
+        protocol: 'HTTP/1.1',
+        sourceIp: req.socket.remoteAddress ?? '',
+        userAgent: headers['user-agent'] ?? '',
+      },
     },
   };
 }
 
 function send(res: ServerResponse, r: APIGatewayProxyStructuredResultV2): void {
-  res.writeHead(r.statusCode ?? 200, { 'content-type': 'application/json', ...(r.headers as Record<string, string> | undefined) });
+  res.writeHead(r.statusCode ?? 200, {
+    'content-type': 'application/json',
+    ...(r.headers as Record<string, string> | undefined),
+  });
   res.end(r.body ?? '');
 }

@@ -47,7 +47,8 @@ export class ChargebackRoutes {
     if (!v.ok) throw new ValidationError(v.errors);
     const current = await this.get(id);
     const to = v.value.status;
-    if (!canTransition(current.status, to)) throw new IllegalTransitionError(id, current.status, to, ALLOWED_TRANSITIONS[current.status]);
+    if (!canTransition(current.status, to))
+      throw new IllegalTransitionError(id, current.status, to, ALLOWED_TRANSITIONS[current.status]);
     const updated = await this.repo.updateStatus(id, current.status, to, this.now().toISOString());
     if (updated === false) throw new ConcurrentChangeError(id);
     return updated;

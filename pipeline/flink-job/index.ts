@@ -1,5 +1,14 @@
 import { spawn } from 'node:child_process';
-import { createWriteStream, existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync, type WriteStream } from 'node:fs';
+import {
+  createWriteStream,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  type WriteStream,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -66,7 +75,9 @@ export async function ensureFlinkJarBuilt(): Promise<string> {
   if (!isBuildCurrent(jar)) {
     const { code, output } = await runCaptured('bash', [path.join(HERE, 'build.sh')]);
     if (code !== 0) {
-      throw new Error(`building the Flink job failed (exit ${code}); run pipeline/flink-job/build.sh to see why:\n${output.slice(-4000)}`);
+      throw new Error(
+        `building the Flink job failed (exit ${code}); run pipeline/flink-job/build.sh to see why:\n${output.slice(-4000)}`,
+      );
     }
   }
   return jar;
@@ -114,7 +125,9 @@ export async function startFlinkWriter(opts: FlinkWriterOptions): Promise<FlinkW
     const timer = setTimeout(() => {
       if (isUp) return;
       child.kill('SIGKILL');
-      reject(new Error(`the Flink job did not report RUNNING within ${timeoutMs} ms${opts.logFile ? `; see ${opts.logFile}` : ''}`));
+      reject(
+        new Error(`the Flink job did not report RUNNING within ${timeoutMs} ms${opts.logFile ? `; see ${opts.logFile}` : ''}`),
+      );
     }, timeoutMs);
     child.stdout.on('data', (chunk: Buffer) => {
       if (log) log.write(chunk);
@@ -131,7 +144,9 @@ export async function startFlinkWriter(opts: FlinkWriterOptions): Promise<FlinkW
     void exited.then((code) => {
       if (isUp) return;
       clearTimeout(timer);
-      reject(new Error(`the Flink job exited (code ${code}) before it was RUNNING${opts.logFile ? `; see ${opts.logFile}` : ''}`));
+      reject(
+        new Error(`the Flink job exited (code ${code}) before it was RUNNING${opts.logFile ? `; see ${opts.logFile}` : ''}`),
+      );
     });
   });
   await up;
@@ -153,7 +168,14 @@ export async function startFlinkWriter(opts: FlinkWriterOptions): Promise<FlinkW
  * run-local.sh lets these variables override the config file; the options given here are
  * explicit, so the caller's environment (e.g. LANDING_BUCKET of the local stack) must not win.
  */
-const RUN_LOCAL_OVERRIDES = ['KAFKA_BROKERS', 'LANDING_BUCKET', 'S3_ENDPOINT', 'CHECKPOINT_INTERVAL_MS', 'GROUP_ID', 'FLINK_STATE_DIR'];
+const RUN_LOCAL_OVERRIDES = [
+  'KAFKA_BROKERS',
+  'LANDING_BUCKET',
+  'S3_ENDPOINT',
+  'CHECKPOINT_INTERVAL_MS',
+  'GROUP_ID',
+  'FLINK_STATE_DIR',
+];
 
 function withoutRunLocalOverrides(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(env).filter(([k]) => !RUN_LOCAL_OVERRIDES.includes(k)));
@@ -184,7 +206,11 @@ function isBuildCurrent(jar: string): boolean {
   const needed = [jar, path.join(HERE, 'target', 'provided-classpath.txt')];
   if (!needed.every((p) => existsSync(p))) return false;
   const built = statSync(jar).mtimeMs;
-  const sources = [path.join(HERE, 'pom.xml'), path.join(HERE, '..', 'schema', 'chargeback-change.avsc'), ...filesUnder(path.join(HERE, 'src', 'main'))];
+  const sources = [
+    path.join(HERE, 'pom.xml'),
+    path.join(HERE, '..', 'schema', 'chargeback-change.avsc'),
+    ...filesUnder(path.join(HERE, 'src', 'main')),
+  ];
   return sources.every((f) => statSync(f).mtimeMs <= built);
 }
 

@@ -51,7 +51,12 @@ function changeRecord(i: number): Record<string, unknown> {
     event_time: now,
     chargeback_id: `cb_smoke_${runId}_${i}`,
     merchant_id: 'merch_smoke',
-    amount: i === 0 ? '1000' : `${i}.${String(i * 7).padStart(2, '0').slice(-2)}`,
+    amount:
+      i === 0
+        ? '1000'
+        : `${i}.${String(i * 7)
+            .padStart(2, '0')
+            .slice(-2)}`,
     currency: i === 0 ? 'JPY' : 'USD',
     reason: i === 1 ? 'Käufer — 未着 📦' : 'Product not received',
     status: i % 3 === 2 ? 'UNDER_REVIEW' : 'RECEIVED',
@@ -62,14 +67,25 @@ function changeRecord(i: number): Record<string, unknown> {
 }
 
 async function main(): Promise<void> {
-  const s3 = new S3Client({ endpoint: s3Endpoint, forcePathStyle: true, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  const s3 = new S3Client({
+    endpoint: s3Endpoint,
+    forcePathStyle: true,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
   await s3.send(new CreateBucketCommand({ Bucket: bucket })).catch((e: Error) => {
     if (!/BucketAlready/.test(e.name)) throw e;
   });
   const kafka = new Kafka({ clientId: 'flink-smoke', brokers, logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({ topics: [{ topic, numPartitions: 3 }, { topic: dlqTopic, numPartitions: 3 }], waitForLeaders: true });
+  await admin.createTopics({
+    topics: [
+      { topic, numPartitions: 3 },
+      { topic: dlqTopic, numPartitions: 3 },
+    ],
+    waitForLeaders: true,
+  });
   await admin.disconnect();
 
   const producer = kafka.producer({ idempotent: true });
@@ -96,7 +112,16 @@ async function produceAndCheck(kafka: Kafka, s3: S3Client, producer: Producer): 
 
   // Checkpoints retained here, so a killed writer resumes from its last completed checkpoint.
   const stateDir = mkdtempSync(path.join(tmpdir(), 'flink-smoke-state-'));
-  const options = { brokers, bucket, s3Endpoint, checkpointIntervalMs, topic, dlqTopic, groupId: `flink-smoke-${runId}`, stateDir };
+  const options = {
+    brokers,
+    bucket,
+    s3Endpoint,
+    checkpointIntervalMs,
+    topic,
+    dlqTopic,
+    groupId: `flink-smoke-${runId}`,
+    stateDir,
+  };
   const started = Date.now();
   let writer = await startFlinkWriter(options);
   console.log(`writer up (pid ${writer.pid}) after ${Date.now() - started} ms`);
@@ -117,7 +142,11 @@ async function produceAndCheck(kafka: Kafka, s3: S3Client, producer: Producer): 
     const { rows } = await waitForRows(s3, new Map([...before, ...after, ...whileDown].map((r) => [String(r.chargeback_id), r])));
     const counts = new Map<string, number>();
     for (const r of rows) counts.set(String(r.chargeback_id), (counts.get(String(r.chargeback_id)) ?? 0) + 1);
-    check('after SIGKILL and restart every record is landed exactly once', counts.size === 11 && [...counts.values()].every((n) => n === 1), JSON.stringify([...counts]));
+    check(
+      'after SIGKILL and restart every record is landed exactly once',
+      counts.size === 11 && [...counts.values()].every((n) => n === 1),
+      JSON.stringify([...counts]),
+    );
 
     await checkDeadLetters(kafka, poison);
   } finally {
@@ -144,7 +173,9 @@ async function waitForRows(s3: S3Client, expected: Map<string, Record<string, un
     for (const o of listing.Contents ?? []) {
       const body = await (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: o.Key! }))).Body!.transformToByteArray();
       const file = body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer;
-      const ours = ((await parquetReadObjects({ file })) as Record<string, unknown>[]).filter((r) => expected.has(String(r.chargeback_id)));
+      const ours = ((await parquetReadObjects({ file })) as Record<string, unknown>[]).filter((r) =>
+        expected.has(String(r.chargeback_id)),
+      );
       if (ours.length > 0) {
         landed.keys.push(o.Key!);
         landed.rows.push(...ours);
@@ -157,18 +188,41 @@ async function waitForRows(s3: S3Client, expected: Map<string, Record<string, un
   }
 }
 
-async function checkLanded(s3: S3Client, all: Record<string, unknown>[], before: Record<string, unknown>[], started: number): Promise<void> {
+async function checkLanded(
+  s3: S3Client,
+  all: Record<string, unknown>[],
+  before: Record<string, unknown>[],
+  started: number,
+): Promise<void> {
   const expected = new Map(all.map((r) => [String(r.chargeback_id), r]));
   const { rows, keys, metadata } = await waitForRows(s3, expected);
-  console.log(`landed ${rows.length} rows in ${keys.length} part file(s) after ${Date.now() - started} ms:\n  ${keys.join('\n  ')}`);
+  console.log(
+    `landed ${rows.length} rows in ${keys.length} part file(s) after ${Date.now() - started} ms:\n  ${keys.join('\n  ')}`,
+  );
 
-  check('every valid record landed exactly once', rows.length === expected.size && new Set(rows.map((r) => r.chargeback_id)).size === expected.size, `${rows.length}/${expected.size}`);
-  check('records written before the first start landed', before.every((b) => rows.some((r) => r.chargeback_id === b.chargeback_id)));
-  check('part files are named landing/chargebacks/YYYY-MM-DD/HH/part-<uuid>-<n>.parquet', keys.length > 0 && keys.every((k) => /^landing\/chargebacks\/\d{4}-\d{2}-\d{2}\/\d{2}\/part-[0-9a-f-]{36}-\d+\.parquet$/.test(k)), keys[0]);
+  check(
+    'every valid record landed exactly once',
+    rows.length === expected.size && new Set(rows.map((r) => r.chargeback_id)).size === expected.size,
+    `${rows.length}/${expected.size}`,
+  );
+  check(
+    'records written before the first start landed',
+    before.every((b) => rows.some((r) => r.chargeback_id === b.chargeback_id)),
+  );
+  check(
+    'part files are named landing/chargebacks/YYYY-MM-DD/HH/part-<uuid>-<n>.parquet',
+    keys.length > 0 &&
+      keys.every((k) => /^landing\/chargebacks\/\d{4}-\d{2}-\d{2}\/\d{2}\/part-[0-9a-f-]{36}-\d+\.parquet$/.test(k)),
+    keys[0],
+  );
   // Processing-time buckets: the UTC hour at which the record was written, between start and now.
   const utcHour = (ms: number) => new Date(ms).toISOString().slice(0, 13).replace('T', '/');
   const hours = new Set([utcHour(started), utcHour(Date.now())]);
-  check('the bucket is the UTC date and hour', keys.every((k) => [...hours].some((h) => k.startsWith(`${prefix}${h}/`))), [...hours].join(' or '));
+  check(
+    'the bucket is the UTC date and hour',
+    keys.every((k) => [...hours].some((h) => k.startsWith(`${prefix}${h}/`))),
+    [...hours].join(' or '),
+  );
   for (const row of rows) {
     const want = expected.get(String(row.chargeback_id))!;
     const same =
@@ -176,19 +230,42 @@ async function checkLanded(s3: S3Client, all: Record<string, unknown>[], before:
       row.currency === want.currency &&
       row.reason === want.reason &&
       row.previous_status === (want.previous_status ?? null) &&
-      row.event_time instanceof Date && row.event_time.toISOString() === want.event_time &&
+      row.event_time instanceof Date &&
+      row.event_time.toISOString() === want.event_time &&
       row.schema_version === 1;
-    check(`row ${String(row.chargeback_id)} matches what was produced`, same, JSON.stringify(row, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)));
+    check(
+      `row ${String(row.chargeback_id)} matches what was produced`,
+      same,
+      JSON.stringify(row, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)),
+    );
   }
 
   if (metadata) {
     const el = (name: string) => metadata!.schema.find((e) => e.name === name);
     const amount = el('amount');
-    check('amount is BYTE_ARRAY DECIMAL(18,4), required', amount?.type === 'BYTE_ARRAY' && amount.converted_type === 'DECIMAL' && amount.precision === 18 && amount.scale === 4 && amount.repetition_type === 'REQUIRED', JSON.stringify(amount));
+    check(
+      'amount is BYTE_ARRAY DECIMAL(18,4), required',
+      amount?.type === 'BYTE_ARRAY' &&
+        amount.converted_type === 'DECIMAL' &&
+        amount.precision === 18 &&
+        amount.scale === 4 &&
+        amount.repetition_type === 'REQUIRED',
+      JSON.stringify(amount),
+    );
     const ts = el('event_time');
-    check('event_time is INT64 TIMESTAMP(MILLIS, isAdjustedToUTC=true)', ts?.type === 'INT64' && ts.logical_type?.type === 'TIMESTAMP' && ts.logical_type.unit === 'MILLIS' && ts.logical_type.isAdjustedToUTC === true, JSON.stringify(ts?.logical_type));
+    check(
+      'event_time is INT64 TIMESTAMP(MILLIS, isAdjustedToUTC=true)',
+      ts?.type === 'INT64' &&
+        ts.logical_type?.type === 'TIMESTAMP' &&
+        ts.logical_type.unit === 'MILLIS' &&
+        ts.logical_type.isAdjustedToUTC === true,
+      JSON.stringify(ts?.logical_type),
+    );
     const prev = el('previous_status');
-    check('previous_status is the only OPTIONAL column', prev?.repetition_type === 'OPTIONAL' && metadata.schema.filter((e) => e.repetition_type === 'OPTIONAL').length === 1);
+    check(
+      'previous_status is the only OPTIONAL column',
+      prev?.repetition_type === 'OPTIONAL' && metadata.schema.filter((e) => e.repetition_type === 'OPTIONAL').length === 1,
+    );
     const codecs = new Set(metadata.row_groups.flatMap((g) => g.columns.map((c) => c.meta_data?.codec)));
     check('pages are SNAPPY-compressed', codecs.size === 1 && codecs.has('SNAPPY'), [...codecs].join(','));
   }
@@ -200,16 +277,31 @@ async function checkDeadLetters(kafka: Kafka, poison: Buffer[]): Promise<void> {
   await consumer.connect();
   await consumer.subscribe({ topic: dlqTopic, fromBeginning: true });
   const letters: { key: string; value: Buffer; headers: IHeaders }[] = [];
-  await consumer.run({ eachMessage: async ({ message }) => void letters.push({ key: String(message.key), value: message.value!, headers: message.headers ?? {} }) });
+  await consumer.run({
+    eachMessage: async ({ message }) =>
+      void letters.push({ key: String(message.key), value: message.value!, headers: message.headers ?? {} }),
+  });
   const dlqDeadline = Date.now() + 30_000;
   while (letters.length < poison.length && Date.now() < dlqDeadline) await new Promise((r) => setTimeout(r, 500));
   await consumer.disconnect();
   const header = (h: IHeaders, k: string) => String(h[k]);
   check('both poison records are on the DLQ (at least once)', letters.length >= 2, `${letters.length}`);
   const notJson = letters.find((l) => l.key === 'poison-1');
-  check('undecodable bytes are dead-lettered unchanged with a reason', !!notJson && notJson.value.equals(poison[0]!) && header(notJson.headers, 'dlq.reason').startsWith('value: is not JSON') && header(notJson.headers, 'dlq.source.topic') === topic && /^\d+$/.test(header(notJson.headers, 'dlq.source.offset')), notJson && header(notJson.headers, 'dlq.reason'));
+  check(
+    'undecodable bytes are dead-lettered unchanged with a reason',
+    !!notJson &&
+      notJson.value.equals(poison[0]!) &&
+      header(notJson.headers, 'dlq.reason').startsWith('value: is not JSON') &&
+      header(notJson.headers, 'dlq.source.topic') === topic &&
+      /^\d+$/.test(header(notJson.headers, 'dlq.source.offset')),
+    notJson && header(notJson.headers, 'dlq.reason'),
+  );
   const v2 = letters.find((l) => l.key === 'poison-2');
-  check('an unknown schema_version is dead-lettered', !!v2 && header(v2.headers, 'dlq.reason') === 'schema_version: unknown schema_version 2; this reader knows 1', v2 && header(v2.headers, 'dlq.reason'));
+  check(
+    'an unknown schema_version is dead-lettered',
+    !!v2 && header(v2.headers, 'dlq.reason') === 'schema_version: unknown schema_version 2; this reader knows 1',
+    v2 && header(v2.headers, 'dlq.reason'),
+  );
 }
 
 main().catch((e: unknown) => {

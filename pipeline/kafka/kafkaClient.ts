@@ -22,7 +22,10 @@ export type KafkaClientConfig = z.input<typeof KafkaClientConfig>;
 export function kafkaConfigFromEnv(clientId: string, env: NodeJS.ProcessEnv = process.env): KafkaClientConfig {
   return {
     clientId,
-    brokers: (env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',').map((b) => b.trim()).filter(Boolean),
+    brokers: (env.KAFKA_BROKERS ?? '127.0.0.1:9092')
+      .split(',')
+      .map((b) => b.trim())
+      .filter(Boolean),
     auth: (env.KAFKA_AUTH as KafkaAuth | undefined) ?? KafkaAuth.PLAINTEXT,
     region: env.AWS_REGION ?? 'us-east-1',
   };

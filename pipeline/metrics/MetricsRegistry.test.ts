@@ -22,8 +22,14 @@ test('counters add, gauges and cumulative counters are set, timings fill buckets
 
 test('a metric outside the catalogue, of the wrong kind or with the wrong dimensions is refused with the reason', () => {
   const r = new MetricsRegistry();
-  assert.throws(() => r.add('RowsLandedTypo' as never, 1), (e: Error) => e instanceof UnknownMetricError && /catalogue/.test(e.message));
-  assert.throws(() => r.add('OpenBuckets', 1), (e: Error) => e instanceof MetricUsageError && /gauge/.test(e.message));
+  assert.throws(
+    () => r.add('RowsLandedTypo' as never, 1),
+    (e: Error) => e instanceof UnknownMetricError && /catalogue/.test(e.message),
+  );
+  assert.throws(
+    () => r.add('OpenBuckets', 1),
+    (e: Error) => e instanceof MetricUsageError && /gauge/.test(e.message),
+  );
   assert.throws(() => r.observe('RowsLanded', 1), MetricUsageError);
   assert.throws(() => r.set('KafkaConsumerLag', 1), /dimensions \[Partition\]; got \[\]/);
   assert.throws(() => r.add('RowsLanded', -1), /can only grow/);
@@ -48,7 +54,10 @@ test('property: a timing counts every observation in exactly one bucket and sums
       for (const v of values) r.observe('StreamBatchDuration', v, { service: 's' });
       const t = r.collect()[0]?.timing;
       if (values.length === 0) return assert.equal(t, undefined);
-      assert.equal(t!.buckets.reduce((a, b) => a + b, 0), values.length);
+      assert.equal(
+        t!.buckets.reduce((a, b) => a + b, 0),
+        values.length,
+      );
       assert.ok(Math.abs(t!.sum - values.reduce((a, b) => a + b, 0)) < 1e-6 * Math.max(1, t!.sum));
     }),
   );

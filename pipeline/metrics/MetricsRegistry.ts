@@ -68,7 +68,8 @@ export class MetricsRegistry {
   observe(name: MetricName, ms: number, dims: Dimensions = {}): void {
     if (!Number.isFinite(ms) || ms < 0) throw new MetricUsageError(`timing ${name} needs a duration ≥ 0 ms: got ${ms}`);
     const s = this.seriesFor(name, dims, [MetricKind.TIMING]);
-    const t = (s.timing ??= emptyTiming());
+    s.timing ??= emptyTiming();
+    const t = s.timing;
     t.count++;
     t.sum += ms;
     const i = TIMING_BUCKETS_MS.findIndex((b) => ms <= b);
@@ -89,15 +90,17 @@ export class MetricsRegistry {
   /** Current series (collectors run first), sorted by key; copies, safe to keep. */
   collect(): Series[] {
     for (const c of this.collectors) c();
-    return [...this.series.entries()]
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([, s]) => structuredClone(s));
+    return [...this.series.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, s]) => structuredClone(s));
   }
 
   private seriesFor(name: string, dims: Dimensions, kinds: readonly MetricKind[]): Series {
-    if (!isMetricName(name)) throw new UnknownMetricError(`metric ${JSON.stringify(name)} is not in the catalogue (pipeline/metrics/catalogue.ts): define it there first`);
+    if (!isMetricName(name))
+      throw new UnknownMetricError(
+        `metric ${JSON.stringify(name)} is not in the catalogue (pipeline/metrics/catalogue.ts): define it there first`,
+      );
     const def = Catalogue[name];
-    if (!kinds.includes(def.kind)) throw new MetricUsageError(`${name} is a ${def.kind}; it cannot be recorded as a ${kinds.join(' or ')}`);
+    if (!kinds.includes(def.kind))
+      throw new MetricUsageError(`${name} is a ${def.kind}; it cannot be recorded as a ${kinds.join(' or ')}`);
     const got = Object.keys(dims).sort().join(',');
     const want = [...def.dimensions].sort().join(',');
     if (got !== want) throw new MetricUsageError(`${name} has dimensions [${want}]; got [${got}]`);

@@ -31,7 +31,8 @@ export interface AlarmDefinition {
 export const Alarms = {
   'stream-processor-errors': {
     title: 'Stream processor errors',
-    description: 'The stream processor threw (whole batch failed; AWS retries it with bisect). See the stream processor log group.',
+    description:
+      'The stream processor threw (whole batch failed; AWS retries it with bisect). See the stream processor log group.',
     metric: { aws: 'StreamProcessorErrors' },
     statistic: 'Sum',
     period: 300,
@@ -43,7 +44,8 @@ export const Alarms = {
   },
   'stream-processor-iterator-age': {
     title: 'Stream iterator age',
-    description: 'Changes wait longer than the threshold in the DynamoDB stream before the stream processor gets them (it is falling behind; records expire after 24 h).',
+    description:
+      'Changes wait longer than the threshold in the DynamoDB stream before the stream processor gets them (it is falling behind; records expire after 24 h).',
     metric: { aws: 'StreamProcessorIteratorAge' },
     statistic: 'Maximum',
     period: 60,
@@ -55,7 +57,8 @@ export const Alarms = {
   },
   'stream-dlq-not-empty': {
     title: 'Stream DLQ not empty',
-    description: 'Dead letters are waiting in the stream-processor queue: poison records (with reason) or batches the event source mapping gave up on. Inspect and replay them.',
+    description:
+      'Dead letters are waiting in the stream-processor queue: poison records (with reason) or batches the event source mapping gave up on. Inspect and replay them.',
     metric: { aws: 'StreamDlqVisible' },
     statistic: 'Maximum',
     period: 300,
@@ -67,7 +70,8 @@ export const Alarms = {
   },
   'topic-dlq-receiving': {
     title: 'Topic DLQ receiving',
-    description: 'Records are arriving on the chargebacks-dlq topic: the writer met records it cannot land (undecodable, invalid, unknown schema version). Read them with their dlq.reason header.',
+    description:
+      'Records are arriving on the chargebacks-dlq topic: the writer met records it cannot land (undecodable, invalid, unknown schema version). Read them with their dlq.reason header.',
     metric: { aws: 'MskDlqMessagesIn' },
     statistic: 'Sum',
     period: 300,
@@ -79,7 +83,8 @@ export const Alarms = {
   },
   'flink-downtime': {
     title: 'Writer downtime',
-    description: 'The Flink application is failing or restarting (downtime > 0): nothing lands in S3 meanwhile. See the Flink log group.',
+    description:
+      'The Flink application is failing or restarting (downtime > 0): nothing lands in S3 meanwhile. See the Flink log group.',
     metric: { aws: 'FlinkDowntime' },
     statistic: 'Maximum',
     period: 60,
@@ -118,7 +123,8 @@ export const Alarms = {
   },
   'api-errors': {
     title: 'API server errors',
-    description: 'The API answered 5xx (DynamoDB unreachable or a bug). The handler turns failures into 500 answers, so this is our own metric, not AWS/Lambda Errors.',
+    description:
+      'The API answered 5xx (DynamoDB unreachable or a bug). The handler turns failures into 500 answers, so this is our own metric, not AWS/Lambda Errors.',
     metric: { own: 'ApiServerErrors' },
     statistic: 'Sum',
     period: 300,

@@ -40,15 +40,49 @@ export interface AwsMetricDefinition {
 }
 
 const lambdaFn = (fn: Resource, metricName: string, stat: Statistic, description: string, local?: MetricName) =>
-  ({ namespace: AwsNamespace.LAMBDA, metricName, dimensions: { FunctionName: fn }, stat, description, ...(local ? { local } : {}) }) as const;
+  ({
+    namespace: AwsNamespace.LAMBDA,
+    metricName,
+    dimensions: { FunctionName: fn },
+    stat,
+    description,
+    ...(local ? { local } : {}),
+  }) as const;
 const flink = (metricName: string, stat: Statistic, description: string, local?: MetricName) =>
-  ({ namespace: AwsNamespace.FLINK, metricName, dimensions: { Application: Resource.FLINK_APPLICATION }, stat, description, ...(local ? { local } : {}) }) as const;
+  ({
+    namespace: AwsNamespace.FLINK,
+    metricName,
+    dimensions: { Application: Resource.FLINK_APPLICATION },
+    stat,
+    description,
+    ...(local ? { local } : {}),
+  }) as const;
 const msk = (metricName: string, topic: Resource, description: string, local?: MetricName) =>
-  ({ namespace: AwsNamespace.KAFKA, metricName, dimensions: { 'Cluster Name': Resource.KAFKA_CLUSTER, Topic: topic }, stat: 'Sum', description, ...(local ? { local } : {}) }) as const;
+  ({
+    namespace: AwsNamespace.KAFKA,
+    metricName,
+    dimensions: { 'Cluster Name': Resource.KAFKA_CLUSTER, Topic: topic },
+    stat: 'Sum',
+    description,
+    ...(local ? { local } : {}),
+  }) as const;
 const sqs = (metricName: string, description: string, local?: MetricName) =>
-  ({ namespace: AwsNamespace.SQS, metricName, dimensions: { QueueName: Resource.STREAM_DLQ_QUEUE }, stat: 'Maximum', description, ...(local ? { local } : {}) }) as const;
+  ({
+    namespace: AwsNamespace.SQS,
+    metricName,
+    dimensions: { QueueName: Resource.STREAM_DLQ_QUEUE },
+    stat: 'Maximum',
+    description,
+    ...(local ? { local } : {}),
+  }) as const;
 const apiGateway = (metricName: string, description: string) =>
-  ({ namespace: AwsNamespace.API_GATEWAY, metricName, dimensions: { ApiId: Resource.HTTP_API }, stat: 'Sum', description }) as const;
+  ({
+    namespace: AwsNamespace.API_GATEWAY,
+    metricName,
+    dimensions: { ApiId: Resource.HTTP_API },
+    stat: 'Sum',
+    description,
+  }) as const;
 
 const { API_FUNCTION: API_FN, STREAM_PROCESSOR_FUNCTION: SP_FN } = Resource;
 
@@ -62,20 +96,47 @@ const { API_FUNCTION: API_FN, STREAM_PROCESSOR_FUNCTION: SP_FN } = Resource;
  */
 export const AwsMetrics = {
   StreamProcessorInvocations: lambdaFn(SP_FN, 'Invocations', 'Sum', 'Invocations of the stream processor.'),
-  StreamProcessorErrors: lambdaFn(SP_FN, 'Errors', 'Sum', 'Stream-processor invocations that failed (threw, timed out, ran out of memory).', 'StreamBatchErrors'),
+  StreamProcessorErrors: lambdaFn(
+    SP_FN,
+    'Errors',
+    'Sum',
+    'Stream-processor invocations that failed (threw, timed out, ran out of memory).',
+    'StreamBatchErrors',
+  ),
   StreamProcessorThrottles: lambdaFn(SP_FN, 'Throttles', 'Sum', 'Stream-processor invocations throttled.'),
   StreamProcessorDuration: lambdaFn(SP_FN, 'Duration', 'Average', 'Stream-processor invocation time.', 'StreamBatchDuration'),
-  StreamProcessorIteratorAge: lambdaFn(SP_FN, 'IteratorAge', 'Maximum', 'Age of the last record of each batch the event source mapping read.', 'IteratorAge'),
+  StreamProcessorIteratorAge: lambdaFn(
+    SP_FN,
+    'IteratorAge',
+    'Maximum',
+    'Age of the last record of each batch the event source mapping read.',
+    'IteratorAge',
+  ),
   ApiFunctionInvocations: lambdaFn(API_FN, 'Invocations', 'Sum', 'Invocations of the API Lambda.'),
-  ApiFunctionErrors: lambdaFn(API_FN, 'Errors', 'Sum', 'API Lambda invocations that failed outside the handler (init, timeout, memory).'),
+  ApiFunctionErrors: lambdaFn(
+    API_FN,
+    'Errors',
+    'Sum',
+    'API Lambda invocations that failed outside the handler (init, timeout, memory).',
+  ),
   ApiFunctionDuration: lambdaFn(API_FN, 'Duration', 'p99', 'API Lambda invocation time.', 'ApiLatency'),
   ApiGatewayRequests: apiGateway('Count', 'Requests API Gateway received.'),
   ApiGateway4xx: apiGateway('4xx', 'Requests API Gateway answered 4xx.'),
   ApiGateway5xx: apiGateway('5xx', 'Requests API Gateway answered 5xx.'),
   MskBytesIn: msk('BytesInPerSec', Resource.TOPIC, 'Bytes produced to the chargebacks topic per second.'),
   MskBytesOut: msk('BytesOutPerSec', Resource.TOPIC, 'Bytes consumed from the chargebacks topic per second.'),
-  MskMessagesIn: msk('MessagesInPerSec', Resource.TOPIC, 'Records produced to the chargebacks topic per second.', 'KafkaRecordsProduced'),
-  MskDlqMessagesIn: msk('MessagesInPerSec', Resource.DLQ_TOPIC, 'Records produced to the chargebacks-dlq topic per second.', 'TopicDlqRecords'),
+  MskMessagesIn: msk(
+    'MessagesInPerSec',
+    Resource.TOPIC,
+    'Records produced to the chargebacks topic per second.',
+    'KafkaRecordsProduced',
+  ),
+  MskDlqMessagesIn: msk(
+    'MessagesInPerSec',
+    Resource.DLQ_TOPIC,
+    'Records produced to the chargebacks-dlq topic per second.',
+    'TopicDlqRecords',
+  ),
   MskConsumerLag: {
     namespace: AwsNamespace.KAFKA,
     metricName: 'MaxOffsetLag',
@@ -85,16 +146,43 @@ export const AwsMetrics = {
     local: 'KafkaConsumerLag',
   },
   FlinkUptime: flink('uptime', 'Maximum', 'Time the Flink job has been running without interruption.'),
-  FlinkDowntime: flink('downtime', 'Maximum', 'Time the Flink job has been failing or restarting (0 while it runs).', 'WriterDowntime'),
+  FlinkDowntime: flink(
+    'downtime',
+    'Maximum',
+    'Time the Flink job has been failing or restarting (0 while it runs).',
+    'WriterDowntime',
+  ),
   FlinkFullRestarts: flink('fullRestarts', 'Maximum', 'Times the Flink job restarted since the application started.'),
   FlinkRecordsIn: flink('numRecordsInPerSecond', 'Average', 'Records the Flink job reads per second.', 'WriterRecordsConsumed'),
   FlinkRecordsOut: flink('numRecordsOutPerSecond', 'Average', 'Records the Flink job emits per second.', 'RowsLanded'),
-  FlinkLastCheckpointDuration: flink('lastCheckpointDuration', 'Maximum', 'Time the last Flink checkpoint took (pending part files are committed when it completes).', 'CommitDuration'),
-  FlinkFailedCheckpoints: flink('numberOfFailedCheckpoints', 'Maximum', 'Failed checkpoints since the job started (cumulative).', 'CheckpointFailures'),
+  FlinkLastCheckpointDuration: flink(
+    'lastCheckpointDuration',
+    'Maximum',
+    'Time the last Flink checkpoint took (pending part files are committed when it completes).',
+    'CommitDuration',
+  ),
+  FlinkFailedCheckpoints: flink(
+    'numberOfFailedCheckpoints',
+    'Maximum',
+    'Failed checkpoints since the job started (cumulative).',
+    'CheckpointFailures',
+  ),
   FlinkKpus: flink('KPUs', 'Maximum', 'Kinesis Processing Units the application uses.'),
-  FlinkRecordsLag: flink('records_lag_max', 'Maximum', 'Largest number of records the Flink Kafka source is behind, over its partitions.', 'KafkaConsumerLag'),
-  StreamDlqVisible: sqs('ApproximateNumberOfMessagesVisible', 'Messages waiting in the stream-processor dead-letter queue.', 'StreamDlqDepth'),
-  StreamDlqOldestAge: sqs('ApproximateAgeOfOldestMessage', 'Age (seconds) of the oldest message in the stream-processor dead-letter queue.'),
+  FlinkRecordsLag: flink(
+    'records_lag_max',
+    'Maximum',
+    'Largest number of records the Flink Kafka source is behind, over its partitions.',
+    'KafkaConsumerLag',
+  ),
+  StreamDlqVisible: sqs(
+    'ApproximateNumberOfMessagesVisible',
+    'Messages waiting in the stream-processor dead-letter queue.',
+    'StreamDlqDepth',
+  ),
+  StreamDlqOldestAge: sqs(
+    'ApproximateAgeOfOldestMessage',
+    'Age (seconds) of the oldest message in the stream-processor dead-letter queue.',
+  ),
 } as const satisfies Record<string, AwsMetricDefinition>;
 
 export type AwsMetricKey = keyof typeof AwsMetrics;

@@ -31,13 +31,22 @@ test('every AWS metric stand-in and every alarm metric exists, and every alarm c
     assert.ok(localMetricOf(alarm.metric), `alarm ${key} has no local stand-in, so the local dashboard cannot evaluate it`);
     assert.ok(cloudMetricOf(alarm.metric), `alarm ${key} has no CloudWatch metric`);
     assert.ok(alarm.datapointsToAlarm <= alarm.evaluationPeriods, key);
-    assert.ok([10, 30].includes(alarm.period) || alarm.period % 60 === 0, `${key}: CloudWatch periods are 10, 30 or a multiple of 60 s`);
+    assert.ok(
+      [10, 30].includes(alarm.period) || alarm.period % 60 === 0,
+      `${key}: CloudWatch periods are 10, 30 or a multiple of 60 s`,
+    );
   }
 });
 
 test('the alarms cover Lambda errors, iterator age, a DLQ, Flink downtime or failed checkpoints, and Flink records lag', () => {
   const watched = ALARM_KEYS.map((k) => cloudMetricOf(Alarms[k].metric)!).map((m) => `${m.namespace}:${m.metricName}`);
-  for (const want of ['AWS/Lambda:Errors', 'AWS/Lambda:IteratorAge', 'AWS/SQS:ApproximateNumberOfMessagesVisible', 'AWS/KinesisAnalytics:downtime', 'AWS/KinesisAnalytics:records_lag_max']) {
+  for (const want of [
+    'AWS/Lambda:Errors',
+    'AWS/Lambda:IteratorAge',
+    'AWS/SQS:ApproximateNumberOfMessagesVisible',
+    'AWS/KinesisAnalytics:downtime',
+    'AWS/KinesisAnalytics:records_lag_max',
+  ]) {
     assert.ok(watched.includes(want), want);
   }
   assert.ok(ALARM_KEYS.length >= 5);
@@ -62,16 +71,42 @@ test('every metric we measure is drawn by some widget, and every widget referenc
 test("the local dashboard has the issue's widgets, with alarm thresholds from the alarms", () => {
   const widgets = localWidgets();
   const metrics = new Set(widgets.flatMap((w) => w.series.map((s) => s.metric)));
-  for (const want of ['ApiRequests', 'ApiServerErrors', 'StreamBatches', 'StreamRecords', 'StreamRecordFailures', 'IteratorAge', 'KafkaRecordsProduced', 'KafkaConsumerLag', 'WriterRecordsConsumed', 'OpenBuckets', 'FilesCommitted', 'BytesCommitted', 'CommitDuration', 'StreamDlqDepth', 'TopicDlqRecords'] as const) {
+  for (const want of [
+    'ApiRequests',
+    'ApiServerErrors',
+    'StreamBatches',
+    'StreamRecords',
+    'StreamRecordFailures',
+    'IteratorAge',
+    'KafkaRecordsProduced',
+    'KafkaConsumerLag',
+    'WriterRecordsConsumed',
+    'OpenBuckets',
+    'FilesCommitted',
+    'BytesCommitted',
+    'CommitDuration',
+    'StreamDlqDepth',
+    'TopicDlqRecords',
+  ] as const) {
     assert.ok(metrics.has(want), want);
   }
   const lag = widgets.find((w) => w.series.some((s) => s.metric === 'KafkaConsumerLag'))!;
-  assert.deepEqual(lag.alarm, { key: 'flink-records-lag', threshold: Alarms['flink-records-lag'].threshold, comparison: 'GreaterThanThreshold' });
-  for (const w of widgets) assert.equal(new Set(w.series.map((s) => s.metric)).size, w.series.length, `${w.title} draws a metric twice`);
+  assert.deepEqual(lag.alarm, {
+    key: 'flink-records-lag',
+    threshold: Alarms['flink-records-lag'].threshold,
+    comparison: 'GreaterThanThreshold',
+  });
+  for (const w of widgets)
+    assert.equal(new Set(w.series.map((s) => s.metric)).size, w.series.length, `${w.title} draws a metric twice`);
 });
 
 test('our Lambda metrics resolve to the ChargebackCdc namespace with their service; local-only ones to nothing', () => {
-  assert.deepEqual(cloudMetricOf({ own: 'ApiServerErrors' }), { namespace: 'ChargebackCdc', metricName: 'ApiServerErrors', dimensions: { service: { value: 'chargeback-api' } }, stat: 'Sum' });
+  assert.deepEqual(cloudMetricOf({ own: 'ApiServerErrors' }), {
+    namespace: 'ChargebackCdc',
+    metricName: 'ApiServerErrors',
+    dimensions: { service: { value: 'chargeback-api' } },
+    stat: 'Sum',
+  });
   assert.equal(cloudMetricOf({ own: 'RowsLanded' }), undefined);
   assert.deepEqual(cloudMetricOf({ aws: 'StreamDlqVisible' })!.dimensions, { QueueName: { resource: 'stream-dlq-queue' } });
 });

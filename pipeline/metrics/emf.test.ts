@@ -5,7 +5,8 @@ import { parseEmfLine, recordEmf, samplesFromEmf } from './emf.ts';
 import { CatalogueMetrics, metricsConfigFromEnv, RegistryMetrics, stageMetrics } from './stageMetrics.ts';
 import { Service } from './catalogue.ts';
 
-const values = (r: MetricsRegistry) => Object.fromEntries(r.collect().map((s) => [seriesKey(s.name, s.dims), s.timing ? s.timing.count : s.value]));
+const values = (r: MetricsRegistry) =>
+  Object.fromEntries(r.collect().map((s) => [seriesKey(s.name, s.dims), s.timing ? s.timing.count : s.value]));
 
 test('locally, Powertools metrics of a stage land in the registry with the service dimension, and nothing is printed', () => {
   const registry = new MetricsRegistry();
@@ -22,7 +23,10 @@ test('locally, Powertools metrics of a stage land in the registry with the servi
     process.stdout.write = write;
   }
   assert.deepEqual(written, []);
-  assert.deepEqual(values(registry), { 'StreamRecords{service=chargeback-stream-processor}': 5, 'StreamBatchDuration{service=chargeback-stream-processor}': 1 });
+  assert.deepEqual(values(registry), {
+    'StreamRecords{service=chargeback-stream-processor}': 5,
+    'StreamBatchDuration{service=chargeback-stream-processor}': 1,
+  });
 });
 
 test('in Lambda (emf), Powertools prints one EMF line in our namespace that the bridge reads back to the same numbers', () => {
@@ -41,14 +45,26 @@ test('in Lambda (emf), Powertools prints one EMF line in our namespace that the 
   const doc = parseEmfLine(written[0]!);
   assert.ok(doc);
   assert.deepEqual(doc._aws.CloudWatchMetrics[0]!.Namespace, 'ChargebackCdc');
-  assert.deepEqual(doc._aws.CloudWatchMetrics[0]!.Metrics, [{ Name: 'ApiRequests', Unit: 'Count' }, { Name: 'ApiLatency', Unit: 'Milliseconds' }]);
+  assert.deepEqual(doc._aws.CloudWatchMetrics[0]!.Metrics, [
+    { Name: 'ApiRequests', Unit: 'Count' },
+    { Name: 'ApiLatency', Unit: 'Milliseconds' },
+  ]);
   const registry = new MetricsRegistry();
   assert.deepEqual(recordEmf(registry, doc), { recorded: 2, ignored: [] });
   assert.deepEqual(values(registry), { 'ApiLatency{service=chargeback-api}': 1, 'ApiRequests{service=chargeback-api}': 1 });
 });
 
 test('EMF of another namespace or an unknown name is reported, not recorded; lines that are not EMF are skipped', () => {
-  const doc = parseEmfLine(JSON.stringify({ _aws: { Timestamp: 1, CloudWatchMetrics: [{ Namespace: 'Other', Dimensions: [['service']], Metrics: [{ Name: 'X', Unit: 'Count' }] }] }, service: 's', X: 1 }))!;
+  const doc = parseEmfLine(
+    JSON.stringify({
+      _aws: {
+        Timestamp: 1,
+        CloudWatchMetrics: [{ Namespace: 'Other', Dimensions: [['service']], Metrics: [{ Name: 'X', Unit: 'Count' }] }],
+      },
+      service: 's',
+      X: 1,
+    }),
+  )!;
   assert.deepEqual(samplesFromEmf(doc), [{ namespace: 'Other', name: 'X', unit: 'Count', values: [1], dims: { service: 's' } }]);
   assert.deepEqual(recordEmf(new MetricsRegistry(), doc).ignored, ['Other/X']);
   assert.equal(parseEmfLine('{"level":"INFO","message":"batch processed"}'), undefined);

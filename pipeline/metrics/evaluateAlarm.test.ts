@@ -13,7 +13,10 @@ test('the stream DLQ alarm fires as soon as the queue holds a message, with the 
   const points = [at(now - 20 * S, { StreamDlqDepth: 0 }), at(now - 10 * S, { StreamDlqDepth: 2 })];
   const e = evaluateAlarm(Alarms['stream-dlq-not-empty'], 'StreamDlqDepth', points, now);
   assert.deepEqual([e.state, e.value], ['ALARM', 2]);
-  assert.equal(evaluateAlarm(Alarms['stream-dlq-not-empty'], 'StreamDlqDepth', [at(now - 5 * S, { StreamDlqDepth: 0 })], now).state, 'OK');
+  assert.equal(
+    evaluateAlarm(Alarms['stream-dlq-not-empty'], 'StreamDlqDepth', [at(now - 5 * S, { StreamDlqDepth: 0 })], now).state,
+    'OK',
+  );
 });
 
 test('the records-lag alarm takes the largest partition and needs 3 of 3 breaching periods', () => {
@@ -32,8 +35,20 @@ test('counter alarms compare the increase within the period; a restart (drop) is
   const key = 'ApiServerErrors{service=chargeback-api}';
   const now = 1000 * S;
   assert.equal(evaluateAlarm(alarm, 'ApiServerErrors', [at(600 * S, { [key]: 4 }), at(900 * S, { [key]: 4 })], now).state, 'OK');
-  assert.equal(evaluateAlarm(alarm, 'ApiServerErrors', [at(600 * S, { [key]: 4 }), at(900 * S, { [key]: 5 })], now).state, 'ALARM');
-  assert.equal(datapoint([at(700 * S, { [key]: 9 }), at(800 * S, { [key]: 2 }), at(900 * S, { [key]: 3 })], 'ApiServerErrors', 'Sum', 700 * S, 1000 * S), 3);
+  assert.equal(
+    evaluateAlarm(alarm, 'ApiServerErrors', [at(600 * S, { [key]: 4 }), at(900 * S, { [key]: 5 })], now).state,
+    'ALARM',
+  );
+  assert.equal(
+    datapoint(
+      [at(700 * S, { [key]: 9 }), at(800 * S, { [key]: 2 }), at(900 * S, { [key]: 3 })],
+      'ApiServerErrors',
+      'Sum',
+      700 * S,
+      1000 * S,
+    ),
+    3,
+  );
 });
 
 test('a counter that first appears inside the window counts from zero; counts from before history began do not', () => {
@@ -48,8 +63,15 @@ test('missing data follows treatMissingData: breaching for writer downtime, not 
   assert.equal(evaluateAlarm(Alarms['flink-downtime'], 'WriterDowntime', silent, now).state, 'ALARM');
   const e = evaluateAlarm(Alarms['stream-processor-iterator-age'], 'IteratorAge', silent, now);
   assert.deepEqual([e.state, e.value, e.datapoints.length], ['OK', undefined, 5]);
-  assert.equal(evaluateAlarm({ ...Alarms['stream-dlq-not-empty'], treatMissingData: 'missing' }, 'StreamDlqDepth', silent, now).state, 'INSUFFICIENT_DATA');
-  assert.equal(evaluateAlarm(Alarms['stream-dlq-not-empty'], 'StreamDlqDepth', [], now).state, 'INSUFFICIENT_DATA', 'nothing watched yet');
+  assert.equal(
+    evaluateAlarm({ ...Alarms['stream-dlq-not-empty'], treatMissingData: 'missing' }, 'StreamDlqDepth', silent, now).state,
+    'INSUFFICIENT_DATA',
+  );
+  assert.equal(
+    evaluateAlarm(Alarms['stream-dlq-not-empty'], 'StreamDlqDepth', [], now).state,
+    'INSUFFICIENT_DATA',
+    'nothing watched yet',
+  );
 });
 
 test('periods before the history began are not judged: a dashboard started 30 s ago does not see 4 minutes of downtime', () => {
@@ -63,7 +85,10 @@ test('property: the datapoint of a growing counter is its growth over the window
   fc.assert(
     fc.property(fc.array(fc.nat(50), { minLength: 2, maxLength: 40 }), (steps) => {
       let total = 0;
-      const points = steps.map((d, i) => at((i + 1) * S, { RowsLanded: (total += d) }));
+      const points = steps.map((d, i) => {
+        total += d;
+        return at((i + 1) * S, { RowsLanded: total });
+      });
       const first = points[0]!.v.RowsLanded!;
       assert.equal(datapoint(points, 'RowsLanded', 'Sum', 0, (steps.length + 1) * S), total - first);
       assert.equal(datapoint(points, 'RowsLanded', 'Sum', S, (steps.length + 1) * S), total - first);
@@ -74,8 +99,14 @@ test('property: the datapoint of a growing counter is its growth over the window
 test('the history keeps the newest points up to its capacity and answers since(t)', () => {
   const h = new MetricHistory(3);
   for (const t of [1, 2, 2, 3, 4]) h.push(at(t, { x: t }));
-  assert.deepEqual(h.since().map((p) => p.t), [2, 3, 4]);
-  assert.deepEqual(h.since(2).map((p) => p.t), [3, 4]);
+  assert.deepEqual(
+    h.since().map((p) => p.t),
+    [2, 3, 4],
+  );
+  assert.deepEqual(
+    h.since(2).map((p) => p.t),
+    [3, 4],
+  );
   assert.deepEqual(h.since(4), []);
   assert.equal(h.latest()!.t, 4);
 });

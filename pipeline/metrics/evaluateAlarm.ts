@@ -67,7 +67,13 @@ function statistic(stat: Statistic, values: number[]): number {
  * counter's increase (from the last sample at or before `from`), which is what a Sum of the
  * per-invocation values, or DIFF() of a cumulative maximum, is in CloudWatch; a timing's mean.
  */
-export function datapoint(points: readonly HistoryPoint[], metric: MetricName, stat: Statistic, from: number, to: number): number | undefined {
+export function datapoint(
+  points: readonly HistoryPoint[],
+  metric: MetricName,
+  stat: Statistic,
+  from: number,
+  to: number,
+): number | undefined {
   const kind = Catalogue[metric].kind;
   const inWindow = points.filter((p) => p.t > from && p.t <= to);
   const samples = inWindow.map((p) => metricAt(p, metric)).filter((v) => v !== undefined);
@@ -94,7 +100,13 @@ export function datapoint(points: readonly HistoryPoint[], metric: MetricName, s
  * neither, as a new CloudWatch alarm does not judge the time before it existed.
  * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html#alarm-evaluation
  */
-export function evaluateAlarm(alarm: AlarmDefinition, metric: MetricName, points: readonly HistoryPoint[], now: number, observedSince = points[0]?.t): AlarmEvaluation {
+export function evaluateAlarm(
+  alarm: AlarmDefinition,
+  metric: MetricName,
+  points: readonly HistoryPoint[],
+  now: number,
+  observedSince = points[0]?.t,
+): AlarmEvaluation {
   const periodMs = alarm.period * 1000;
   const datapoints: Array<number | undefined> = [];
   let watched = 0;

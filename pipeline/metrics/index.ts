@@ -9,10 +9,39 @@
  * metrics.record('StreamRecords', event.Records.length);
  * metrics.publishStoredMetrics();
  */
-export { Catalogue, NAMESPACE, Unit, MetricKind, Stage, Service, Origin, HEADLINE, METRIC_NAMES, isMetricName, metricDefinition } from './catalogue.ts';
+export {
+  Catalogue,
+  NAMESPACE,
+  Unit,
+  MetricKind,
+  Stage,
+  Service,
+  Origin,
+  HEADLINE,
+  METRIC_NAMES,
+  isMetricName,
+  metricDefinition,
+} from './catalogue.ts';
 export type { MetricName, MetricDefinition } from './catalogue.ts';
-export { AwsMetrics, AwsNamespace, Resource, AWS_METRIC_KEYS, type AwsMetricKey, type AwsMetricDefinition, type Statistic } from './awsMetrics.ts';
-export { Alarms, ALARM_KEYS, breaches, type AlarmKey, type AlarmDefinition, type MetricRef, type Comparison, type TreatMissingData } from './alarms.ts';
+export {
+  AwsMetrics,
+  AwsNamespace,
+  Resource,
+  AWS_METRIC_KEYS,
+  type AwsMetricKey,
+  type AwsMetricDefinition,
+  type Statistic,
+} from './awsMetrics.ts';
+export {
+  Alarms,
+  ALARM_KEYS,
+  breaches,
+  type AlarmKey,
+  type AlarmDefinition,
+  type MetricRef,
+  type Comparison,
+  type TreatMissingData,
+} from './alarms.ts';
 export { Widgets, localWidgets, localMetricOf, cloudMetricOf, serviceOf } from './widgets.ts';
 export type { WidgetDefinition, SeriesRef, CloudMetric, DimensionValue, LocalWidget, LocalSeries } from './widgets.ts';
 
@@ -22,7 +51,14 @@ export type { WidgetDefinition, SeriesRef, CloudMetric, DimensionValue, LocalWid
  * @example
  * processRegistry.set('OpenBuckets', writer.stats().openBuckets);
  */
-export { MetricsRegistry, seriesKey, TIMING_BUCKETS_MS, type Series, type TimingValue, type Dimensions } from './MetricsRegistry.ts';
+export {
+  MetricsRegistry,
+  seriesKey,
+  TIMING_BUCKETS_MS,
+  type Series,
+  type TimingValue,
+  type Dimensions,
+} from './MetricsRegistry.ts';
 export { snapshotOf, mergeSeries, flatten, type MetricsSnapshot } from './snapshot.ts';
 
 /**
@@ -31,7 +67,15 @@ export { snapshotOf, mergeSeries, flatten, type MetricsSnapshot } from './snapsh
  * @example
  * const metrics = stageMetrics(Service.API);
  */
-export { stageMetrics, metricsConfigFromEnv, processRegistry, CatalogueMetrics, RegistryMetrics, MetricsSink, MetricsConfig } from './stageMetrics.ts';
+export {
+  stageMetrics,
+  metricsConfigFromEnv,
+  processRegistry,
+  CatalogueMetrics,
+  RegistryMetrics,
+  MetricsSink,
+  MetricsConfig,
+} from './stageMetrics.ts';
 export { parseEmfLine, samplesFromEmf, recordEmf, type EmfDocument, type EmfSample } from './emf.ts';
 
 /**

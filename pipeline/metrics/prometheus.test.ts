@@ -49,7 +49,11 @@ test('every line is a comment or a valid sample line', () => {
   r.add('StreamRecords', 2, { service: 'we"ird\\name\nx' });
   r.observe('ApiLatency', 12, { service: 'chargeback-api' });
   for (const line of renderPrometheus(r.collect()).trimEnd().split('\n')) {
-    assert.match(line, /^(# (HELP|TYPE) \S+ .+|[a-zA-Z_:][a-zA-Z0-9_:]*(\{([a-zA-Z_][a-zA-Z0-9_]*="([^"\\\n]|\\["\\n])*",?)*\})? -?[0-9.e+Inf]+)$/, line);
+    assert.match(
+      line,
+      /^(# (HELP|TYPE) \S+ .+|[a-zA-Z_:][a-zA-Z0-9_:]*(\{([a-zA-Z_][a-zA-Z0-9_]*="([^"\\\n]|\\["\\n])*",?)*\})? -?[0-9.e+Inf]+)$/,
+      line,
+    );
   }
 });
 
@@ -58,7 +62,10 @@ test('property: escaped label values unescape to the original and never hold a r
     fc.property(fc.string(), (v) => {
       const e = escapeLabelValue(v);
       assert.ok(!/(^|[^\\])(\\\\)*"/.test(e) && !e.includes('\n'));
-      assert.equal(e.replace(/\\(["\\n])/g, (_m, c: string) => (c === 'n' ? '\n' : c)), v);
+      assert.equal(
+        e.replace(/\\(["\\n])/g, (_m, c: string) => (c === 'n' ? '\n' : c)),
+        v,
+      );
     }),
   );
 });

@@ -72,7 +72,12 @@ export function renderPrometheus(series: readonly Series[]): string {
     const type = def.kind === MetricKind.TIMING ? 'histogram' : def.kind;
     lines.push(`# HELP ${exposed} ${escapeHelp(`${def.description} (${name}, ${def.unit})`)}`, `# TYPE ${exposed} ${type}`);
     for (const s of list) {
-      const base: Array<[string, string]> = [['stage', def.stage], ...Object.keys(s.dims).sort().map((d): [string, string] => [snakeCase(d), s.dims[d]!])];
+      const base: Array<[string, string]> = [
+        ['stage', def.stage],
+        ...Object.keys(s.dims)
+          .sort()
+          .map((d): [string, string] => [snakeCase(d), s.dims[d]!]),
+      ];
       if (def.kind !== MetricKind.TIMING) {
         lines.push(`${exposed}${labels(base)} ${formatNumber((s.value ?? 0) * k)}`);
         continue;

@@ -20,7 +20,13 @@ test('merging two processes adds counters and timings, sums open buckets and tak
   assert.equal(merged.OpenBuckets!.value, 3);
   assert.equal(merged.IteratorAge!.value, 900);
   assert.deepEqual([merged.CommitDuration!.timing!.count, merged.CommitDuration!.timing!.sum], [2, 40]);
-  assert.deepEqual(flatten(Object.values(merged)), { 'CommitDuration.count': 2, 'CommitDuration.sum': 40, IteratorAge: 900, OpenBuckets: 3, RowsLanded: 15 });
+  assert.deepEqual(flatten(Object.values(merged)), {
+    'CommitDuration.count': 2,
+    'CommitDuration.sum': 40,
+    IteratorAge: 900,
+    OpenBuckets: 3,
+    RowsLanded: 15,
+  });
 });
 
 test('a snapshot names the components of its process', () => {
@@ -37,7 +43,10 @@ test('series of metrics no longer in the catalogue are dropped when merging (an 
 });
 
 test('property: merging is independent of the order of the processes', () => {
-  const counts = fc.array(fc.record({ rows: fc.nat(1000), lag: fc.nat(1000), partition: fc.constantFrom('0', '1', '2') }), { minLength: 1, maxLength: 6 });
+  const counts = fc.array(fc.record({ rows: fc.nat(1000), lag: fc.nat(1000), partition: fc.constantFrom('0', '1', '2') }), {
+    minLength: 1,
+    maxLength: 6,
+  });
   fc.assert(
     fc.property(counts, (procs) => {
       const lists = procs.map((p) => {
@@ -47,7 +56,10 @@ test('property: merging is independent of the order of the processes', () => {
         return r.collect();
       });
       assert.deepEqual(mergeSeries(lists), mergeSeries([...lists].reverse()));
-      assert.equal(mergeSeries(lists).find((s) => s.name === 'RowsLanded')!.value, procs.reduce((n, p) => n + p.rows, 0));
+      assert.equal(
+        mergeSeries(lists).find((s) => s.name === 'RowsLanded')!.value,
+        procs.reduce((n, p) => n + p.rows, 0),
+      );
     }),
   );
 });

@@ -33,7 +33,8 @@ export function mergeSeries(lists: readonly (readonly Series[])[]): Series[] {
         continue;
       }
       if (s.kind === MetricKind.TIMING) {
-        const a = (prev.timing ??= emptyTiming());
+        prev.timing ??= emptyTiming();
+        const a = prev.timing;
         const b = s.timing ?? emptyTiming();
         a.count += b.count;
         a.sum += b.sum;

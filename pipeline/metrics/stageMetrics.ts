@@ -24,7 +24,10 @@ export type MetricsConfig = z.output<typeof MetricsConfig>;
 export function metricsConfigFromEnv(env: NodeJS.ProcessEnv = process.env): MetricsConfig {
   const sink = env.CHARGEBACK_CDC_METRICS || (env.AWS_LAMBDA_FUNCTION_NAME ? MetricsSink.EMF : MetricsSink.LOCAL);
   const r = MetricsConfig.safeParse({ sink });
-  if (!r.success) throw new MetricsConfigError(`CHARGEBACK_CDC_METRICS must be ${Object.values(MetricsSink).join(' or ')}, got ${JSON.stringify(sink)}`);
+  if (!r.success)
+    throw new MetricsConfigError(
+      `CHARGEBACK_CDC_METRICS must be ${Object.values(MetricsSink).join(' or ')}, got ${JSON.stringify(sink)}`,
+    );
   return r.data;
 }
 
@@ -72,8 +75,13 @@ export class RegistryMetrics extends CatalogueMetrics {
  * metrics.record('ApiRequests', 1);
  * metrics.publishStoredMetrics();
  */
-export function stageMetrics(service: Service, opts: { config?: MetricsConfig; registry?: MetricsRegistry } = {}): CatalogueMetrics {
+export function stageMetrics(
+  service: Service,
+  opts: { config?: MetricsConfig; registry?: MetricsRegistry } = {},
+): CatalogueMetrics {
   const config = opts.config ?? metricsConfigFromEnv();
   const options = { namespace: NAMESPACE, serviceName: service };
-  return config.sink === MetricsSink.EMF ? new CatalogueMetrics(options) : new RegistryMetrics(options, opts.registry ?? processRegistry);
+  return config.sink === MetricsSink.EMF
+    ? new CatalogueMetrics(options)
+    : new RegistryMetrics(options, opts.registry ?? processRegistry);
 }

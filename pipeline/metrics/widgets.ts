@@ -26,11 +26,23 @@ export interface WidgetDefinition {
 export const Widgets = [
   {
     title: 'API: requests and errors',
-    series: [{ own: 'ApiRequests', label: 'requests' }, { own: 'ApiClientErrors', label: '4xx' }, { own: 'ApiServerErrors', label: '5xx' }, { aws: 'ApiGatewayRequests' }, { aws: 'ApiGateway4xx' }, { aws: 'ApiGateway5xx' }],
+    series: [
+      { own: 'ApiRequests', label: 'requests' },
+      { own: 'ApiClientErrors', label: '4xx' },
+      { own: 'ApiServerErrors', label: '5xx' },
+      { aws: 'ApiGatewayRequests' },
+      { aws: 'ApiGateway4xx' },
+      { aws: 'ApiGateway5xx' },
+    ],
   },
   {
     title: 'API: latency (ms) and Lambda invocations',
-    series: [{ own: 'ApiLatency', label: 'handler latency' }, { aws: 'ApiFunctionDuration', label: 'Lambda duration p99' }, { aws: 'ApiFunctionInvocations', yAxis: 'right' }, { aws: 'ApiFunctionErrors', yAxis: 'right' }],
+    series: [
+      { own: 'ApiLatency', label: 'handler latency' },
+      { aws: 'ApiFunctionDuration', label: 'Lambda duration p99' },
+      { aws: 'ApiFunctionInvocations', yAxis: 'right' },
+      { aws: 'ApiFunctionErrors', yAxis: 'right' },
+    ],
   },
   {
     title: 'Stream processor: batches, records, failures',
@@ -46,7 +58,11 @@ export const Widgets = [
   },
   {
     title: 'Stream processor: batch duration (ms)',
-    series: [{ own: 'StreamBatchDuration', label: 'batch' }, { aws: 'StreamProcessorDuration', label: 'Lambda average' }, { aws: 'StreamProcessorDuration', stat: 'p99', label: 'Lambda p99' }],
+    series: [
+      { own: 'StreamBatchDuration', label: 'batch' },
+      { aws: 'StreamProcessorDuration', label: 'Lambda average' },
+      { aws: 'StreamProcessorDuration', stat: 'p99', label: 'Lambda p99' },
+    ],
   },
   {
     title: 'Stream: iterator age (ms)',
@@ -55,24 +71,42 @@ export const Widgets = [
   },
   {
     title: 'Kafka: produce rate',
-    series: [{ own: 'KafkaRecordsProduced', label: 'records produced' }, { aws: 'MskMessagesIn' }, { aws: 'MskBytesIn', yAxis: 'right' }, { aws: 'MskBytesOut', yAxis: 'right' }],
+    series: [
+      { own: 'KafkaRecordsProduced', label: 'records produced' },
+      { aws: 'MskMessagesIn' },
+      { aws: 'MskBytesIn', yAxis: 'right' },
+      { aws: 'MskBytesOut', yAxis: 'right' },
+    ],
   },
   {
     title: 'Kafka: consumer lag of the writer group (records)',
-    series: [{ aws: 'MskConsumerLag', label: 'lag' }, { aws: 'FlinkRecordsLag', label: 'Flink records_lag_max' }],
+    series: [
+      { aws: 'MskConsumerLag', label: 'lag' },
+      { aws: 'FlinkRecordsLag', label: 'Flink records_lag_max' },
+    ],
     alarm: 'flink-records-lag',
   },
   {
     title: 'Writer: records in, rows landed',
-    series: [{ aws: 'FlinkRecordsIn', label: 'records in' }, { aws: 'FlinkRecordsOut', label: 'rows landed' }, { own: 'DuplicatesDropped', label: 'duplicates dropped' }],
+    series: [
+      { aws: 'FlinkRecordsIn', label: 'records in' },
+      { aws: 'FlinkRecordsOut', label: 'rows landed' },
+      { own: 'DuplicatesDropped', label: 'duplicates dropped' },
+    ],
   },
   {
     title: 'Writer: open buckets, buffered bytes',
-    series: [{ own: 'OpenBuckets', label: 'open buckets' }, { own: 'BufferedBytes', label: 'buffered', yAxis: 'right' }],
+    series: [
+      { own: 'OpenBuckets', label: 'open buckets' },
+      { own: 'BufferedBytes', label: 'buffered', yAxis: 'right' },
+    ],
   },
   {
     title: 'Writer: files and bytes committed',
-    series: [{ own: 'FilesCommitted', label: 'files', total: true }, { own: 'BytesCommitted', label: 'bytes', yAxis: 'right', total: true }],
+    series: [
+      { own: 'FilesCommitted', label: 'files', total: true },
+      { own: 'BytesCommitted', label: 'bytes', yAxis: 'right', total: true },
+    ],
   },
   {
     title: 'Writer: checkpoints',
@@ -85,7 +119,11 @@ export const Widgets = [
   },
   {
     title: 'Writer: uptime, downtime, restarts',
-    series: [{ aws: 'FlinkUptime' }, { aws: 'FlinkDowntime', label: 'downtime (ms)' }, { aws: 'FlinkFullRestarts', yAxis: 'right' }],
+    series: [
+      { aws: 'FlinkUptime' },
+      { aws: 'FlinkDowntime', label: 'downtime (ms)' },
+      { aws: 'FlinkFullRestarts', yAxis: 'right' },
+    ],
     alarm: 'flink-downtime',
   },
   {
@@ -130,7 +168,12 @@ export function cloudMetricOf(ref: MetricRef, stat?: Statistic): CloudMetric | u
   const def = Catalogue[ref.own];
   if (def.origin !== 'lambda') return undefined;
   const defaultStat: Statistic = def.kind === MetricKind.COUNTER ? 'Sum' : def.kind === MetricKind.TIMING ? 'Average' : 'Maximum';
-  return { namespace: NAMESPACE, metricName: ref.own, dimensions: { service: { value: serviceOf(def.stage) } }, stat: stat ?? defaultStat };
+  return {
+    namespace: NAMESPACE,
+    metricName: ref.own,
+    dimensions: { service: { value: serviceOf(def.stage) } },
+    stat: stat ?? defaultStat,
+  };
 }
 
 /** The Powertools service (the `service` dimension) of a Lambda stage. */
@@ -165,11 +208,14 @@ export function localWidgets(): LocalWidget[] {
       const metric = localMetricOf(ref);
       if (!metric || series.some((s) => s.metric === metric)) continue;
       const def = Catalogue[metric];
-      const view = def.kind === MetricKind.COUNTER ? (ref.total ? 'total' : 'rate') : def.kind === MetricKind.TIMING ? 'average' : 'value';
+      const view =
+        def.kind === MetricKind.COUNTER ? (ref.total ? 'total' : 'rate') : def.kind === MetricKind.TIMING ? 'average' : 'value';
       series.push({ metric, label: ref.label ?? metric, kind: def.kind, unit: def.unit, view, yAxis: ref.yAxis ?? 'left' });
     }
     if (series.length === 0) continue;
-    const alarm = w.alarm ? { key: w.alarm, threshold: Alarms[w.alarm].threshold, comparison: Alarms[w.alarm].comparison } : undefined;
+    const alarm = w.alarm
+      ? { key: w.alarm, threshold: Alarms[w.alarm].threshold, comparison: Alarms[w.alarm].comparison }
+      : undefined;
     out.push({ title: w.title, series, ...(alarm ? { alarm } : {}) });
   }
   return out;

@@ -44,7 +44,11 @@ export function finalKeyOf(prefix: string, bucket: string, name: string): string
   return `${prefix}${bucket}/${name}`;
 }
 
-export async function commitCheckpoint(pw: PartitionWriter, snap: CheckpointSnapshot, deps: CommitterDeps): Promise<CheckpointResult> {
+export async function commitCheckpoint(
+  pw: PartitionWriter,
+  snap: CheckpointSnapshot,
+  deps: CommitterDeps,
+): Promise<CheckpointResult> {
   const abandoned: CheckpointResult = { committed: false, files: [], rows: 0, bytes: 0 };
   if (pw.invalidated) return abandoned;
 
@@ -108,7 +112,16 @@ export async function commitCheckpoint(pw: PartitionWriter, snap: CheckpointSnap
         `partition ${snap.partition}: staged part ${p.stagingKey} vanished before it was committed to ${p.finalKey}; was the state prefix cleaned by hand?`,
       );
     }
-    deps.emit({ type: 'file-committed', key: p.finalKey, bucket: p.bucket, partition: snap.partition, firstOffset: p.firstOffset, lastOffset: p.lastOffset, rows: p.rows, bytes: p.bytes });
+    deps.emit({
+      type: 'file-committed',
+      key: p.finalKey,
+      bucket: p.bucket,
+      partition: snap.partition,
+      firstOffset: p.firstOffset,
+      lastOffset: p.lastOffset,
+      rows: p.rows,
+      bytes: p.bytes,
+    });
   }
   pw.committedThrough = snap.through;
 
@@ -118,6 +131,13 @@ export async function commitCheckpoint(pw: PartitionWriter, snap: CheckpointSnap
 
   const rows = pending.reduce((n, p) => n + p.rows, 0);
   const bytes = pending.reduce((n, p) => n + p.bytes, 0);
-  deps.emit({ type: 'checkpoint-committed', partition: snap.partition, through: snap.through.toString(), files: pending.length, rows, reason: snap.reason });
+  deps.emit({
+    type: 'checkpoint-committed',
+    partition: snap.partition,
+    through: snap.through.toString(),
+    files: pending.length,
+    rows,
+    reason: snap.reason,
+  });
   return { committed: true, files: pending, rows, bytes };
 }

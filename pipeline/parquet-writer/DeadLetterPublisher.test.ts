@@ -38,11 +38,17 @@ describe('DeadLetterPublisher', () => {
       },
     } as unknown as Producer;
     const retries: string[] = [];
-    const dlq = new DeadLetterPublisher(producer, 'chargebacks-dlq', { backoff: { initialDelayMs: 1, maxDelayMs: 2 }, onRetry: (i) => retries.push(i.error.message) });
+    const dlq = new DeadLetterPublisher(producer, 'chargebacks-dlq', {
+      backoff: { initialDelayMs: 1, maxDelayMs: 2 },
+      onRetry: (i) => retries.push(i.error.message),
+    });
     await dlq.publish({ topic: 'chargebacks', partition: 0, message }, 'bad');
     assert.equal(sent.length, 1);
     assert.equal(sent[0]!.acks, -1);
     assert.equal(sent[0]!.topic, 'chargebacks-dlq');
-    assert.deepEqual(retries, ['dead-letter topic chargebacks-dlq did not acknowledge: leader not available', 'dead-letter topic chargebacks-dlq did not acknowledge: leader not available']);
+    assert.deepEqual(retries, [
+      'dead-letter topic chargebacks-dlq did not acknowledge: leader not available',
+      'dead-letter topic chargebacks-dlq did not acknowledge: leader not available',
+    ]);
   });
 });

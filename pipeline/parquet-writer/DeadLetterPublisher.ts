@@ -38,7 +38,9 @@ export class DeadLetterPublisher {
         try {
           await this.producer.send({ topic: this.topic, acks: -1, messages: [message] });
         } catch (e) {
-          throw new DeadLetterPublishError(`dead-letter topic ${this.topic} did not acknowledge: ${(e as Error).message}`, { cause: e });
+          throw new DeadLetterPublishError(`dead-letter topic ${this.topic} did not acknowledge: ${(e as Error).message}`, {
+            cause: e,
+          });
         }
       },
       { ...this.options, isRetriable: (e) => e instanceof DeadLetterPublishError },

@@ -25,7 +25,10 @@ describe('DuplicateFilter', () => {
   it('compares sequence numbers as 40-digit integers, not as strings or floats', () => {
     const f = new DuplicateFilter();
     f.accept(changeRecord(1, { chargeback_id: 'cb', sequence_number: '9999999999999999999999999999999999999998' }));
-    assert.equal(f.verdict(changeRecord(2, { chargeback_id: 'cb', sequence_number: '9999999999999999999999999999999999999999' })), DuplicateVerdict.NEW);
+    assert.equal(
+      f.verdict(changeRecord(2, { chargeback_id: 'cb', sequence_number: '9999999999999999999999999999999999999999' })),
+      DuplicateVerdict.NEW,
+    );
     f.accept(changeRecord(3, { chargeback_id: 'c2', sequence_number: '99' }));
     assert.equal(f.verdict(changeRecord(4, { chargeback_id: 'c2', sequence_number: '100' })), DuplicateVerdict.NEW);
   });

@@ -17,7 +17,11 @@ import type { ChangeRecord } from '../schema/index.ts';
  * partition (and `capacity` newer chargebacks) is no longer recognised: size the window to the
  * Lambda retry window (batch size × retries in flight), 10 000 by default.
  */
-export const DuplicateVerdict = { NEW: 'new', DUPLICATE_EVENT: 'duplicate-event-id', STALE_SEQUENCE: 'stale-sequence-number' } as const;
+export const DuplicateVerdict = {
+  NEW: 'new',
+  DUPLICATE_EVENT: 'duplicate-event-id',
+  STALE_SEQUENCE: 'stale-sequence-number',
+} as const;
 export type DuplicateVerdict = (typeof DuplicateVerdict)[keyof typeof DuplicateVerdict];
 
 export interface DedupSnapshot {
@@ -38,7 +42,8 @@ export class DuplicateFilter {
   private touches = 0;
 
   constructor(readonly capacity: number = DEFAULT_DEDUP_WINDOW) {
-    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`dedup window must be a positive integer, got ${capacity}`);
+    if (!Number.isInteger(capacity) || capacity < 1)
+      throw new RangeError(`dedup window must be a positive integer, got ${capacity}`);
   }
 
   static restore(snapshot: DedupSnapshot | undefined, capacity: number = DEFAULT_DEDUP_WINDOW): DuplicateFilter {
@@ -94,7 +99,8 @@ export class DuplicateFilter {
       if (this.sequences.get(cb)?.touched === t) this.sequences.delete(cb);
     }
     // Stale entries (chargebacks seen again since) are dropped once they dominate the queue.
-    if (this.sequenceOrder.length > 2 * this.capacity + 1024) this.sequenceOrder.retain(([cb, t]) => this.sequences.get(cb)?.touched === t);
+    if (this.sequenceOrder.length > 2 * this.capacity + 1024)
+      this.sequenceOrder.retain(([cb, t]) => this.sequences.get(cb)?.touched === t);
   }
 }
 

@@ -61,7 +61,8 @@ export class InMemoryObjectStore implements ObjectStore {
     return this.mutate(() => {
       const current = this.objects.get(key);
       if (condition.ifNoneMatch === '*' && current) throw new ConditionalWriteConflictError(`${key} exists`);
-      if (condition.ifMatch !== undefined && current?.etag !== condition.ifMatch) throw new ConditionalWriteConflictError(`${key} changed`);
+      if (condition.ifMatch !== undefined && current?.etag !== condition.ifMatch)
+        throw new ConditionalWriteConflictError(`${key} changed`);
       const etag = `"${createHash('md5').update(body).digest('hex')}"`;
       this.objects.set(key, { body: new Uint8Array(body), etag, lastModified: new Date() });
       return etag;

@@ -90,25 +90,45 @@ export class LandingStore implements ObjectStore {
       signal: this.options.signal,
     }).catch((e: unknown) => {
       if (e instanceof Error && 'canRetry' in e) throw e;
-      throw new StorageRejectedError(`S3 ${operation} in bucket ${this.bucket} was refused: ${describe(e)}; check the bucket name, credentials and IAM policy`, {
-        cause: e,
-      });
+      throw new StorageRejectedError(
+        `S3 ${operation} in bucket ${this.bucket} was refused: ${describe(e)}; check the bucket name, credentials and IAM policy`,
+        {
+          cause: e,
+        },
+      );
     });
   }
 
   /** Puts an object; with a condition, a lost race is a ConditionalWriteConflictError. Returns the ETag. */
-  putObject(key: string, body: Uint8Array, condition: { ifMatch?: string; ifNoneMatch?: '*' } = {}, contentType = 'application/octet-stream'): Promise<string> {
+  putObject(
+    key: string,
+    body: Uint8Array,
+    condition: { ifMatch?: string; ifNoneMatch?: '*' } = {},
+    contentType = 'application/octet-stream',
+  ): Promise<string> {
     return this.retry(`PutObject ${key}`, async () => {
       try {
         const out = await this.s3.send(
-          new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType, IfMatch: condition.ifMatch, IfNoneMatch: condition.ifNoneMatch }),
+          new PutObjectCommand({
+            Bucket: this.bucket,
+            Key: key,
+            Body: body,
+            ContentType: contentType,
+            IfMatch: condition.ifMatch,
+            IfNoneMatch: condition.ifNoneMatch,
+          }),
         );
         return out.ETag ?? '';
       } catch (e) {
         const status = statusOf(e);
         // 412 Precondition Failed; 404 on If-Match (the object is gone); 409 ConditionalRequestConflict (AWS, concurrent conditional writes).
-        if ((condition.ifMatch || condition.ifNoneMatch) && (status === 412 || status === 409 || (status === 404 && condition.ifMatch))) {
-          throw new ConditionalWriteConflictError(`conditional PutObject ${key} lost to a concurrent writer: ${describe(e)}`, { cause: e });
+        if (
+          (condition.ifMatch || condition.ifNoneMatch) &&
+          (status === 412 || status === 409 || (status === 404 && condition.ifMatch))
+        ) {
+          throw new ConditionalWriteConflictError(`conditional PutObject ${key} lost to a concurrent writer: ${describe(e)}`, {
+            cause: e,
+          });
         }
         throw e;
       }
@@ -181,7 +201,9 @@ export async function listObjects(
   const out: S3ObjectInfo[] = [];
   let token: string | undefined;
   do {
-    const page = await run(`ListObjectsV2 ${prefix}`, () => s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token })));
+    const page = await run(`ListObjectsV2 ${prefix}`, () =>
+      s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token })),
+    );
     for (const o of page.Contents ?? []) {
       if (o.Key) out.push({ key: o.Key, size: o.Size ?? 0, lastModified: o.LastModified ?? new Date(0) });
     }

@@ -50,10 +50,15 @@ async function setup(name: string, overrides: Partial<WriterConfig> = {}) {
     },
     landed: () => readLanded(stack.s3, s.bucket, s.prefix),
     waitForRows: (n: number, timeoutMs = 60_000) =>
-      waitUntil(`${n} landed rows`, async () => {
-        const rows = await readLanded(stack.s3, s.bucket, s.prefix);
-        return rows.length >= n ? rows : undefined;
-      }, timeoutMs, 500),
+      waitUntil(
+        `${n} landed rows`,
+        async () => {
+          const rows = await readLanded(stack.s3, s.bucket, s.prefix);
+          return rows.length >= n ? rows : undefined;
+        },
+        timeoutMs,
+        500,
+      ),
     stopAll: () => Promise.all(writers.map((w) => w.stop())),
   };
 }
@@ -101,22 +106,32 @@ describe('LandingWriter against Kafka and S3', () => {
       { partition: 0, key: 'p-utf8', value: Buffer.from([0xc3, 0x28, 0xff]) },
       { partition: 1, key: 'p-json', value: Buffer.from('{"schema_version":1,') },
       { partition: 2, key: 'p-version', value: Buffer.from(JSON.stringify({ ...changeRecord(99), schema_version: 7 })) },
-      { partition: 0, key: 'p-invalid', value: Buffer.from(JSON.stringify({ ...changeRecord(98), currency: 'XYZ', amount: '-1' })) },
+      {
+        partition: 0,
+        key: 'p-invalid',
+        value: Buffer.from(JSON.stringify({ ...changeRecord(98), currency: 'XYZ', amount: '-1' })),
+      },
     ];
     const messages = [...good.slice(0, 15).map(messageOf), ...poison, ...good.slice(15).map(messageOf)];
     const produced = await produce(producer, t.topic, messages);
 
     const writer = await t.start();
     await t.waitForRows(good.length);
-    await waitUntil('poison offsets committed', async () => {
-      const [g, e] = [await groupOffsets(t.groupId, t.topic), await endOffsets(t.topic)];
-      return JSON.stringify(g) === JSON.stringify(e) ? true : undefined;
-    }, 30_000);
+    await waitUntil(
+      'poison offsets committed',
+      async () => {
+        const [g, e] = [await groupOffsets(t.groupId, t.topic), await endOffsets(t.topic)];
+        return JSON.stringify(g) === JSON.stringify(e) ? true : undefined;
+      },
+      30_000,
+    );
     await writer.stop();
 
     assertExactlyOnce(
       await t.landed(),
-      produced.filter((p) => !p.key.startsWith('p-')).map((p) => ({ record: good.find((g) => g.chargeback_id === p.key)!, partition: p.partition, offset: p.offset })),
+      produced
+        .filter((p) => !p.key.startsWith('p-'))
+        .map((p) => ({ record: good.find((g) => g.chargeback_id === p.key)!, partition: p.partition, offset: p.offset })),
     );
     const dead = await readTopic(t.dlqTopic, poison.length);
     assert.equal(dead.length, poison.length);
@@ -130,7 +145,10 @@ describe('LandingWriter against Kafka and S3', () => {
     }
     assert.match(dead.find((m) => m.key === 'p-utf8')!.headers[DlqHeaders.REASON]!, /value: is not valid UTF-8/);
     assert.match(dead.find((m) => m.key === 'p-json')!.headers[DlqHeaders.REASON]!, /value: is not JSON/);
-    assert.match(dead.find((m) => m.key === 'p-version')!.headers[DlqHeaders.REASON]!, /schema_version: unknown schema_version 7/);
+    assert.match(
+      dead.find((m) => m.key === 'p-version')!.headers[DlqHeaders.REASON]!,
+      /schema_version: unknown schema_version 7/,
+    );
     const invalid = dead.find((m) => m.key === 'p-invalid')!.headers[DlqHeaders.REASON]!;
     assert.match(invalid, /currency: must be a known ISO 4217 currency code/);
     assert.match(invalid, /amount: must be a positive decimal number/, 'every problem, not only the first');
@@ -140,7 +158,11 @@ describe('LandingWriter against Kafka and S3', () => {
   it('drops upstream duplicates by event_id and sequence_number, also after a writer restart', async () => {
     const t = await setup('dups');
     const records = Array.from({ length: 40 }, (_, i) => changeRecord(i, { chargeback_id: `cb-${i % 8}` }));
-    const first = await produce(producer, t.topic, [...records.slice(0, 20), ...records.slice(5, 10), ...records.slice(20)].map(messageOf));
+    const first = await produce(
+      producer,
+      t.topic,
+      [...records.slice(0, 20), ...records.slice(5, 10), ...records.slice(20)].map(messageOf),
+    );
 
     const w1 = await t.start();
     await t.waitForRows(40);
@@ -153,11 +175,18 @@ describe('LandingWriter against Kafka and S3', () => {
     const second = await produce(producer, t.topic, fresh.map(messageOf));
     const w2 = await t.start();
     await t.waitForRows(45);
-    await waitUntil('all offsets committed', async () => (JSON.stringify(await groupOffsets(t.groupId, t.topic)) === JSON.stringify(await endOffsets(t.topic)) ? true : undefined), 30_000);
+    await waitUntil(
+      'all offsets committed',
+      async () =>
+        JSON.stringify(await groupOffsets(t.groupId, t.topic)) === JSON.stringify(await endOffsets(t.topic)) ? true : undefined,
+      30_000,
+    );
     await w2.stop();
 
     assert.equal(w2.stats().duplicatesDropped, 10);
-    const originals = first.filter((_, i) => i < 20 || i >= 25).map((p, i) => ({ record: [...records.slice(0, 20), ...records.slice(20)][i]!, partition: p.partition, offset: p.offset }));
+    const originals = first
+      .filter((_, i) => i < 20 || i >= 25)
+      .map((p, i) => ({ record: [...records.slice(0, 20), ...records.slice(20)][i]!, partition: p.partition, offset: p.offset }));
     assertExactlyOnce(await t.landed(), [...originals, ...expectedOf(second, fresh)]);
   });
 
@@ -174,8 +203,14 @@ describe('LandingWriter against Kafka and S3', () => {
     await writer.stop();
 
     assertExactlyOnce(await t.landed(), expectedOf(produced, records));
-    assert.ok(t.events.some((e) => e.type === 'backpressure' && e.paused), 'paused at least once');
-    assert.ok(t.events.some((e) => e.type === 'checkpoint-committed' && e.reason === 'memory-pressure'), 'rolled early under memory pressure');
+    assert.ok(
+      t.events.some((e) => e.type === 'backpressure' && e.paused),
+      'paused at least once',
+    );
+    assert.ok(
+      t.events.some((e) => e.type === 'checkpoint-committed' && e.reason === 'memory-pressure'),
+      'rolled early under memory pressure',
+    );
     // One fetched batch (≤ 1 MiB per partition) may land on top of the cap before the pause takes effect.
     assert.ok(peak < 64 * 1024 + 3 * 1024 * 1024, `peak buffered ${peak} bytes`);
   });
@@ -194,11 +229,17 @@ describe('LandingWriter against Kafka and S3', () => {
     await b.stop();
 
     assertExactlyOnce(await t.landed(), expectedOf(produced, records));
-    assert.ok(t.events.some((e) => e.type === 'partition-recovered' && e.epoch > 1), 'a partition changed owner');
+    assert.ok(
+      t.events.some((e) => e.type === 'partition-recovered' && e.epoch > 1),
+      'a partition changed owner',
+    );
   });
 });
 
-async function readTopic(topic: string, count: number): Promise<Array<{ key: string; value: Buffer; headers: Record<string, string> }>> {
+async function readTopic(
+  topic: string,
+  count: number,
+): Promise<Array<{ key: string; value: Buffer; headers: Record<string, string> }>> {
   const groupId = `pw-it-reader-${Date.now()}`;
   stack.created.groups.push(groupId);
   const consumer = stack.kafka.consumer({ groupId });

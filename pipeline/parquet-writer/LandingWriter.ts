@@ -62,14 +62,34 @@ export class LandingWriter {
   constructor(private readonly config: ResolvedWriterConfig) {
     this.done = new Promise((resolve, reject) => (this.settle = { resolve, reject }));
     this.done.catch(() => undefined); // a rejection is reported through `done`; never an unhandled rejection
-    this.policy = new RollingPolicy({ rolloverMs: config.rolloverMs, maxPartBytes: config.maxPartBytes, inactivityMs: config.inactivityMs });
+    this.policy = new RollingPolicy({
+      rolloverMs: config.rolloverMs,
+      maxPartBytes: config.maxPartBytes,
+      inactivityMs: config.inactivityMs,
+    });
     this.assigner = createBucketAssigner(config.bucketBy);
     this.backpressure = new Backpressure(config.maxBufferedBytes);
     const onRetry = (i: RetryInfo) =>
-      this.emit({ type: 'retrying', operation: i.operation, attempt: i.attempt, delayMs: i.delayMs, error: `${i.error.name}: ${i.error.message}` });
-    this.store = new LandingStore(s3ClientFor(config.s3), { bucket: config.bucket, backoff: config.retry, onRetry, signal: this.abort.signal });
+      this.emit({
+        type: 'retrying',
+        operation: i.operation,
+        attempt: i.attempt,
+        delayMs: i.delayMs,
+        error: `${i.error.name}: ${i.error.message}`,
+      });
+    this.store = new LandingStore(s3ClientFor(config.s3), {
+      bucket: config.bucket,
+      backoff: config.retry,
+      onRetry,
+      signal: this.abort.signal,
+    });
     this.progress = new ProgressStore(this.store, config.statePrefix, config.topic);
-    const kafka = createKafka({ brokers: config.brokers, clientId: config.clientId, auth: config.kafkaAuth, region: config.region });
+    const kafka = createKafka({
+      brokers: config.brokers,
+      clientId: config.clientId,
+      auth: config.kafkaAuth,
+      region: config.region,
+    });
     this.consumer = kafka.consumer({
       groupId: config.groupId,
       sessionTimeout: config.sessionTimeoutMs,
@@ -80,7 +100,11 @@ export class LandingWriter {
     });
     this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
     this.admin = kafka.admin();
-    this.dlq = new DeadLetterPublisher(this.producer, config.dlqTopic, { backoff: config.retry, onRetry, signal: this.abort.signal });
+    this.dlq = new DeadLetterPublisher(this.producer, config.dlqTopic, {
+      backoff: config.retry,
+      onRetry,
+      signal: this.abort.signal,
+    });
     const emit = (e: WriterEvent) => this.emit(e);
     this.committerDeps = {
       store: this.store,
@@ -109,11 +133,15 @@ export class LandingWriter {
     });
     const existing = new Set(await this.admin.listTopics());
     const missing = [topic, this.config.dlqTopic].filter((t) => !existing.has(t));
-    if (missing.length) throw new Error(`Kafka at ${brokers} has no topic ${missing.join(' or ')}; create it (\`chargeback-cdc stack up\` does) or set KAFKA_TOPIC / DLQ_TOPIC`);
+    if (missing.length)
+      throw new Error(
+        `Kafka at ${brokers} has no topic ${missing.join(' or ')}; create it (\`chargeback-cdc stack up\` does) or set KAFKA_TOPIC / DLQ_TOPIC`,
+      );
     await this.consumer.subscribe({ topics: [topic], fromBeginning: true });
     this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => this.onAssignment(payload.memberAssignment[topic] ?? []));
     this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
-      if (!payload.restart) this.fail(new Error(`Kafka consumer crashed and will not restart: ${payload.error.message}`, { cause: payload.error }));
+      if (!payload.restart)
+        this.fail(new Error(`Kafka consumer crashed and will not restart: ${payload.error.message}`, { cause: payload.error }));
     });
     await this.consumer.run({
       autoCommit: false,
@@ -128,7 +156,11 @@ export class LandingWriter {
   }
 
   stats(): WriterStats {
-    return collectStats(this.counters, this.partitions, { bufferedBytes: this.bufferedBytes(), paused: this.backpressure.paused, committed: this.committed });
+    return collectStats(this.counters, this.partitions, {
+      bufferedBytes: this.bufferedBytes(),
+      paused: this.backpressure.paused,
+      committed: this.committed,
+    });
   }
 
   /** Graceful stop (SIGTERM): stop taking records, checkpoint every open part, commit, disconnect. */
@@ -230,7 +262,8 @@ export class LandingWriter {
           resolveOffset(message.offset); // already landed, dead-lettered or dropped
           continue;
         }
-        if (offset > pw.nextOffset) this.emit({ type: 'offset-gap', partition: p, expected: pw.nextOffset.toString(), got: message.offset });
+        if (offset > pw.nextOffset)
+          this.emit({ type: 'offset-gap', partition: p, expected: pw.nextOffset.toString(), got: message.offset });
         this.counters.recordsConsumed++;
         const outcome = await takeRecord(pw, offset, message.value, {
           assigner: this.assigner,
@@ -243,7 +276,13 @@ export class LandingWriter {
           this.emit({ type: 'dead-lettered', partition: p, offset: message.offset, reason: outcome.reason });
         } else if (outcome.kind === 'duplicate') {
           this.counters.duplicatesDropped++;
-          this.emit({ type: 'duplicate-dropped', partition: p, offset: message.offset, eventId: outcome.record.event_id, verdict: outcome.verdict });
+          this.emit({
+            type: 'duplicate-dropped',
+            partition: p,
+            offset: message.offset,
+            eventId: outcome.record.event_id,
+            verdict: outcome.verdict,
+          });
         } else {
           if (outcome.late) this.counters.lateRecords++;
           if (this.policy.shouldRollOnEvent(outcome.part)) this.checkpoint(pw, RollReason.SIZE);
@@ -347,7 +386,12 @@ export class LandingWriter {
       if (decision.pause) this.consumer.pause([{ topic: this.config.topic }]);
       else this.consumer.resume([{ topic: this.config.topic }]);
       this.backpressure.paused = decision.pause;
-      this.emit({ type: 'backpressure', paused: decision.pause, bufferedBytes: used, maxBufferedBytes: this.config.maxBufferedBytes });
+      this.emit({
+        type: 'backpressure',
+        paused: decision.pause,
+        bufferedBytes: used,
+        maxBufferedBytes: this.config.maxBufferedBytes,
+      });
     } catch {
       // consumer not running (starting or stopping): the next evaluation retries
     }

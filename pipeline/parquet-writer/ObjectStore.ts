@@ -10,7 +10,12 @@ export interface S3ObjectInfo {
  */
 export interface ObjectStore {
   readonly bucket: string;
-  putObject(key: string, body: Uint8Array, condition?: { ifMatch?: string; ifNoneMatch?: '*' }, contentType?: string): Promise<string>;
+  putObject(
+    key: string,
+    body: Uint8Array,
+    condition?: { ifMatch?: string; ifNoneMatch?: '*' },
+    contentType?: string,
+  ): Promise<string>;
   getObject(key: string): Promise<{ body: Uint8Array; etag: string } | undefined>;
   exists(key: string): Promise<boolean>;
   copyObject(sourceKey: string, destinationKey: string): Promise<boolean>;

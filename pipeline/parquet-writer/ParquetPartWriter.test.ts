@@ -8,7 +8,8 @@ import { readParquetFile } from './readParquetFile.ts';
 import { asLanded, changeRecord, changeRecordArbitrary } from './testFixtures.ts';
 
 const roundTrip = async (records: ChangeRecord[]) => (await readParquetFile(writeParquetFile(records.map(toParquetRow)))).rows;
-const metadataOf = (bytes: Uint8Array) => parquetMetadata(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
+const metadataOf = (bytes: Uint8Array) =>
+  parquetMetadata(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
 
 describe('ParquetPartWriter', () => {
   it('writes change records that read back identical, with exact money for the largest DECIMAL(18,4)', async () => {
@@ -17,7 +18,13 @@ describe('ParquetPartWriter', () => {
       changeRecord(2, { amount: '0.0001', currency: 'CLF' }),
       changeRecord(3, { amount: '12345678901234', currency: 'JPY' }),
       changeRecord(4, { amount: '0.001', currency: 'KWD' }),
-      changeRecord(5, { amount: '99999999999999.999', currency: 'KWD', previous_status: 'UNDER_REVIEW', status: 'REPRESENTED', event_type: 'MODIFY' }),
+      changeRecord(5, {
+        amount: '99999999999999.999',
+        currency: 'KWD',
+        previous_status: 'UNDER_REVIEW',
+        status: 'REPRESENTED',
+        event_type: 'MODIFY',
+      }),
       changeRecord(6, { amount: '0.1', currency: 'USD', event_type: 'REMOVE', previous_status: 'WON', status: 'WON' }),
     ];
     assert.deepEqual(await roundTrip(records), records.map(asLanded));
@@ -37,7 +44,9 @@ describe('ParquetPartWriter', () => {
       assert.equal(col.meta_data?.codec, 'SNAPPY');
       assert.ok(col.meta_data?.statistics, `statistics for ${col.meta_data?.path_in_schema}`);
     }
-    assert.ok(meta.key_value_metadata?.some((kv) => kv.key === 'parquet.avro.schema' && kv.value?.includes('"ChargebackChange"')));
+    assert.ok(
+      meta.key_value_metadata?.some((kv) => kv.key === 'parquet.avro.schema' && kv.value?.includes('"ChargebackChange"')),
+    );
   });
 
   it('encodes a row group whenever the buffered rows pass rowGroupMaxBytes and keeps every row', async () => {
@@ -56,7 +65,10 @@ describe('ParquetPartWriter', () => {
     const before = w.sizeBytes;
     w.append(row);
     assert.equal(w.sizeBytes - before, estimateRowBytes(row));
-    assert.ok(estimateRowBytes(toParquetRow(changeRecord(1, { reason: 'é'.repeat(2000) }))) > 4000, 'multi-byte UTF-8 is counted in bytes');
+    assert.ok(
+      estimateRowBytes(toParquetRow(changeRecord(1, { reason: 'é'.repeat(2000) }))) > 4000,
+      'multi-byte UTF-8 is counted in bytes',
+    );
   });
 
   it('round-trips arbitrary valid change records: non-ASCII, 2,000-character reasons, every currency exponent (property)', async () => {

@@ -22,7 +22,8 @@ export const OFFSET_PAD_WIDTH = 10;
 const PART_NAME = /^part-(0|[1-9]\d*)-(\d+)-(\d+)\.parquet$/;
 
 export function formatPartFileName({ partition, firstOffset, lastOffset }: PartFileName): string {
-  if (!Number.isInteger(partition) || partition < 0) throw new RangeError(`partition must be a non-negative integer, got ${partition}`);
+  if (!Number.isInteger(partition) || partition < 0)
+    throw new RangeError(`partition must be a non-negative integer, got ${partition}`);
   if (firstOffset < 0n || lastOffset < firstOffset) {
     throw new RangeError(`offset range must be 0 <= first <= last, got ${firstOffset}..${lastOffset}`);
   }

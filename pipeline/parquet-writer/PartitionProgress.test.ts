@@ -20,7 +20,10 @@ describe('ProgressStore', () => {
   it('keeps state under the state prefix, outside the landing prefix', () => {
     const ps = new ProgressStore(new InMemoryObjectStore(), '_state/g/t/', 't');
     assert.equal(ps.progressKey(2), '_state/g/t/partition-2.json');
-    assert.equal(ps.stagingKey(2, '2026-01-31/23', 'part-2-0000000000-0000000001.parquet'), '_state/g/t/partition-2/pending/2026-01-31/23/part-2-0000000000-0000000001.parquet');
+    assert.equal(
+      ps.stagingKey(2, '2026-01-31/23', 'part-2-0000000000-0000000001.parquet'),
+      '_state/g/t/partition-2/pending/2026-01-31/23/part-2-0000000000-0000000001.parquet',
+    );
   });
 
   it('writes only over the version it read (compare-and-swap on the ETag)', async () => {
@@ -28,7 +31,10 @@ describe('ProgressStore', () => {
     const first = await ps.write(base(1), null);
     await assert.rejects(ps.write(base(1), null), PartitionFencedError, 'create only if absent');
     const second = await ps.write(base(1), first.etag);
-    await assert.rejects(ps.write(base(2), first.etag), (e: unknown) => e instanceof PartitionFencedError && /changed by another writer \(owner w epoch 1\)/.test(e.message));
+    await assert.rejects(
+      ps.write(base(2), first.etag),
+      (e: unknown) => e instanceof PartitionFencedError && /changed by another writer \(owner w epoch 1\)/.test(e.message),
+    );
     assert.deepEqual((await ps.read(0))!.progress, second.progress);
   });
 
@@ -53,8 +59,15 @@ describe('ProgressStore', () => {
     const store = new InMemoryObjectStore();
     const ps = new ProgressStore(store, 's/', 't');
     await store.putObject('s/partition-0.json', new TextEncoder().encode('{"version":1}'));
-    await assert.rejects(ps.read(0), (e: unknown) => e instanceof RecoveryError && /is invalid \(topic: .*delete it to rebuild progress from the landed files/.test(e.message));
-    await store.putObject('s/partition-1.json', new TextEncoder().encode(JSON.stringify({ ...base(1), partition: 0, writeId: 'x', updatedAt: 'now' })));
+    await assert.rejects(
+      ps.read(0),
+      (e: unknown) =>
+        e instanceof RecoveryError && /is invalid \(topic: .*delete it to rebuild progress from the landed files/.test(e.message),
+    );
+    await store.putObject(
+      's/partition-1.json',
+      new TextEncoder().encode(JSON.stringify({ ...base(1), partition: 0, writeId: 'x', updatedAt: 'now' })),
+    );
     await assert.rejects(ps.read(1), /belongs to t\/0, not t\/1/);
   });
 });

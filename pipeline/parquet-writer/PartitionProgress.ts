@@ -81,15 +81,22 @@ export class ProgressStore {
     try {
       parsed = JSON.parse(new TextDecoder().decode(got.body));
     } catch (e) {
-      throw new RecoveryError(`progress object s3://${this.store.bucket}/${key} is not JSON; restore it or delete it to rebuild progress from the landed files`, { cause: e });
+      throw new RecoveryError(
+        `progress object s3://${this.store.bucket}/${key} is not JSON; restore it or delete it to rebuild progress from the landed files`,
+        { cause: e },
+      );
     }
     const r = ProgressSchema.safeParse(parsed);
     if (!r.success) {
       const issues = r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-      throw new RecoveryError(`progress object s3://${this.store.bucket}/${key} is invalid (${issues}); restore it or delete it to rebuild progress from the landed files`);
+      throw new RecoveryError(
+        `progress object s3://${this.store.bucket}/${key} is invalid (${issues}); restore it or delete it to rebuild progress from the landed files`,
+      );
     }
     if (r.data.partition !== partition || r.data.topic !== this.topic) {
-      throw new RecoveryError(`progress object s3://${this.store.bucket}/${key} belongs to ${r.data.topic}/${r.data.partition}, not ${this.topic}/${partition}; check statePrefix`);
+      throw new RecoveryError(
+        `progress object s3://${this.store.bucket}/${key} belongs to ${r.data.topic}/${r.data.partition}, not ${this.topic}/${partition}; check statePrefix`,
+      );
     }
     return { progress: r.data, etag: got.etag };
   }
@@ -104,7 +111,12 @@ export class ProgressStore {
     const key = this.progressKey(progress.partition);
     const body = new TextEncoder().encode(JSON.stringify(full));
     try {
-      const etag = await this.store.putObject(key, body, expectedEtag === null ? { ifNoneMatch: '*' } : { ifMatch: expectedEtag }, 'application/json');
+      const etag = await this.store.putObject(
+        key,
+        body,
+        expectedEtag === null ? { ifNoneMatch: '*' } : { ifMatch: expectedEtag },
+        'application/json',
+      );
       return { progress: full, etag };
     } catch (e) {
       if (!(e instanceof ConditionalWriteConflictError)) throw e;

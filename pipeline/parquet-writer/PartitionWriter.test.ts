@@ -23,10 +23,13 @@ describe('PartitionWriter', () => {
     pw.markProcessed(2n, 2); // a poison record after them
     const snap = pw.takeCheckpoint('interval')!;
     assert.equal(snap.through, 2n);
-    assert.deepEqual(snap.parts.map((p) => [p.bucket, p.firstOffset, p.lastOffset]), [
-      ['2026-01-31/23', 0n, 0n],
-      ['2026-02-01/00', 1n, 1n],
-    ]);
+    assert.deepEqual(
+      snap.parts.map((p) => [p.bucket, p.firstOffset, p.lastOffset]),
+      [
+        ['2026-01-31/23', 0n, 0n],
+        ['2026-02-01/00', 1n, 1n],
+      ],
+    );
     assert.equal(pw.openParts().length, 0);
     assert.equal(pw.takeCheckpoint('again'), undefined, 'nothing new');
   });

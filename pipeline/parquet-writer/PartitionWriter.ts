@@ -1,5 +1,5 @@
 import type { ParquetRow } from '../schema/index.ts';
-import { DuplicateFilter, type DedupSnapshot } from './DuplicateFilter.ts';
+import type { DuplicateFilter, DedupSnapshot } from './DuplicateFilter.ts';
 import { ParquetPartWriter } from './ParquetPartWriter.ts';
 import type { StoredProgress } from './PartitionProgress.ts';
 import { RollReason, type RollingPolicy } from './RollingPolicy.ts';
@@ -113,7 +113,11 @@ export class PartitionWriter {
       if (r) return r;
     }
     // Only poison records or duplicates since the last checkpoint: commit their offsets once idle.
-    if (this.open.size === 0 && this.nextOffset - 1n > this.checkpointedThrough && nowMs - this.lastActivityMs >= policy.inactivityMs) {
+    if (
+      this.open.size === 0 &&
+      this.nextOffset - 1n > this.checkpointedThrough &&
+      nowMs - this.lastActivityMs >= policy.inactivityMs
+    ) {
       return RollReason.INACTIVITY;
     }
     return undefined;
@@ -123,7 +127,12 @@ export class PartitionWriter {
   takeCheckpoint(reason: string): CheckpointSnapshot | undefined {
     const through = this.nextOffset - 1n;
     if (through <= this.checkpointedThrough && this.open.size === 0) return undefined;
-    const parts: ClosingPart[] = [...this.open.values()].map((p) => ({ bucket: p.bucket, writer: p.writer, firstOffset: p.firstOffset, lastOffset: p.lastOffset }));
+    const parts: ClosingPart[] = [...this.open.values()].map((p) => ({
+      bucket: p.bucket,
+      writer: p.writer,
+      firstOffset: p.firstOffset,
+      lastOffset: p.lastOffset,
+    }));
     this.open.clear();
     this.checkpointedThrough = through;
     return { partition: this.partition, through, parts, dedup: this.dedup.snapshot(), reason };

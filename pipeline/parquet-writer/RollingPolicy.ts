@@ -36,7 +36,11 @@ export class RollingPolicy {
     this.maxPartBytes = options.maxPartBytes ?? DEFAULT_MAX_PART_BYTES;
     // Flink's default inactivity interval equals its rollover interval.
     this.inactivityMs = options.inactivityMs ?? this.rolloverMs;
-    for (const [name, v] of Object.entries({ rolloverMs: this.rolloverMs, maxPartBytes: this.maxPartBytes, inactivityMs: this.inactivityMs })) {
+    for (const [name, v] of Object.entries({
+      rolloverMs: this.rolloverMs,
+      maxPartBytes: this.maxPartBytes,
+      inactivityMs: this.inactivityMs,
+    })) {
       if (!Number.isFinite(v) || v <= 0) throw new RangeError(`RollingPolicy: ${name} must be a positive number, got ${v}`);
     }
   }

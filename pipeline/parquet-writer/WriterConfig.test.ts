@@ -30,13 +30,20 @@ describe('WriterConfig', () => {
     const c = resolveWriterConfig(writerConfigFromEnv(env));
     assert.deepEqual(c.brokers, ['a:1', 'b:2']);
     assert.deepEqual(c.s3, { region: 'us-east-1', endpoint: 'http://127.0.0.1:4566', forcePathStyle: true });
-    assert.deepEqual([c.bucket, c.rolloverMs, c.inactivityMs, c.bucketBy, c.maxBufferedBytes], ['bkt', 5000, 5000, 'event-time', 1048576]);
+    assert.deepEqual(
+      [c.bucket, c.rolloverMs, c.inactivityMs, c.bucketBy, c.maxBufferedBytes],
+      ['bkt', 5000, 5000, 'event-time', 1048576],
+    );
   });
 
   it('reports every invalid setting at once, by name', () => {
     assert.throws(
       () => resolveWriterConfig({ brokers: ['x:1'], rolloverMs: 0, prefix: 'no-slash', bucketBy: 'wall-clock' as never }),
-      (e: unknown) => e instanceof WriterConfigError && /rolloverMs/.test(e.message) && /prefix: must end with "\/"/.test(e.message) && /bucketBy/.test(e.message),
+      (e: unknown) =>
+        e instanceof WriterConfigError &&
+        /rolloverMs/.test(e.message) &&
+        /prefix: must end with "\/"/.test(e.message) &&
+        /bucketBy/.test(e.message),
     );
     assert.throws(() => writerConfigFromEnv({ ROLLOVER_MS: 'soon' }), /ROLLOVER_MS="soon" is not a number/);
   });

@@ -24,8 +24,13 @@ const prefix = z
  */
 export const WriterConfig = z
   .object({
-    brokers: z.array(z.string().min(1)).min(1).default(() => kafkaConfigFromEnv('parquet-writer').brokers),
-    kafkaAuth: z.enum([KafkaAuth.PLAINTEXT, KafkaAuth.MSK_IAM]).default(() => kafkaConfigFromEnv('parquet-writer').auth ?? KafkaAuth.PLAINTEXT),
+    brokers: z
+      .array(z.string().min(1))
+      .min(1)
+      .default(() => kafkaConfigFromEnv('parquet-writer').brokers),
+    kafkaAuth: z
+      .enum([KafkaAuth.PLAINTEXT, KafkaAuth.MSK_IAM])
+      .default(() => kafkaConfigFromEnv('parquet-writer').auth ?? KafkaAuth.PLAINTEXT),
     clientId: z.string().min(1).default('parquet-writer'),
     groupId: z.string().min(1).default(Topics.WRITER_GROUP),
     topic: z.string().min(1).default(Topics.CHANGES),
@@ -63,10 +68,13 @@ export const WriterConfig = z
     statePrefix: c.statePrefix ?? `_state/${c.groupId}/${c.topic}/`,
     inactivityMs: c.inactivityMs ?? c.rolloverMs,
   }))
-  .refine((c) => !c.statePrefix.startsWith(c.prefix) || c.prefix === '' ? true : c.statePrefix.slice(c.prefix.length).startsWith('_'), {
-    message: 'statePrefix inside the landing prefix must start with "_" there, so readers skip it',
-    path: ['statePrefix'],
-  });
+  .refine(
+    (c) => (!c.statePrefix.startsWith(c.prefix) || c.prefix === '' ? true : c.statePrefix.slice(c.prefix.length).startsWith('_')),
+    {
+      message: 'statePrefix inside the landing prefix must start with "_" there, so readers skip it',
+      path: ['statePrefix'],
+    },
+  );
 
 export type WriterConfig = z.input<typeof WriterConfig>;
 export type ResolvedWriterConfig = z.output<typeof WriterConfig>;

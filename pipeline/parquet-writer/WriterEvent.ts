@@ -14,7 +14,16 @@ export type WriterEvent =
       orphansDeleted: number;
       epoch: number;
     }
-  | { type: 'file-committed'; key: string; bucket: string; partition: number; firstOffset: string; lastOffset: string; rows: number; bytes: number }
+  | {
+      type: 'file-committed';
+      key: string;
+      bucket: string;
+      partition: number;
+      firstOffset: string;
+      lastOffset: string;
+      rows: number;
+      bytes: number;
+    }
   | { type: 'checkpoint-committed'; partition: number; through: string; files: number; rows: number; reason: string }
   | { type: 'dead-lettered'; partition: number; offset: string; reason: string }
   | { type: 'duplicate-dropped'; partition: number; offset: string; eventId: string; verdict: string }
@@ -39,7 +48,9 @@ export function describeWriterEvent(e: WriterEvent): string {
     case 'partition-recovered':
       return (
         `partition ${e.partition} recovered from ${e.source}: resuming at offset ${e.resumeOffset} (epoch ${e.epoch})` +
-        (e.completedPendingFiles.length ? `, committed ${e.completedPendingFiles.length} pending file(s) of an interrupted checkpoint` : '') +
+        (e.completedPendingFiles.length
+          ? `, committed ${e.completedPendingFiles.length} pending file(s) of an interrupted checkpoint`
+          : '') +
         (e.orphansDeleted ? `, deleted ${e.orphansDeleted} staged orphan(s)` : '')
       );
     case 'file-committed':

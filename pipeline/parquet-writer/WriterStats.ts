@@ -28,11 +28,27 @@ export interface WriterStats {
 
 export type WriterCounters = Pick<
   WriterStats,
-  'recordsConsumed' | 'rowsLanded' | 'filesCommitted' | 'bytesCommitted' | 'dlqRecords' | 'duplicatesDropped' | 'lateRecords' | 'lastCommitAt'
+  | 'recordsConsumed'
+  | 'rowsLanded'
+  | 'filesCommitted'
+  | 'bytesCommitted'
+  | 'dlqRecords'
+  | 'duplicatesDropped'
+  | 'lateRecords'
+  | 'lastCommitAt'
 >;
 
 export function emptyCounters(): WriterCounters {
-  return { recordsConsumed: 0, rowsLanded: 0, filesCommitted: 0, bytesCommitted: 0, dlqRecords: 0, duplicatesDropped: 0, lateRecords: 0, lastCommitAt: null };
+  return {
+    recordsConsumed: 0,
+    rowsLanded: 0,
+    filesCommitted: 0,
+    bytesCommitted: 0,
+    dlqRecords: 0,
+    duplicatesDropped: 0,
+    lateRecords: 0,
+    lastCommitAt: null,
+  };
 }
 
 /** Live view over the counters and the partitions this writer owns. */

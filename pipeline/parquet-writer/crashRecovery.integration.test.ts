@@ -5,7 +5,17 @@ import { fileURLToPath } from 'node:url';
 import type { Producer } from 'kafkajs';
 import type { WriterEvent } from './WriterEvent.ts';
 import { changeRecord } from './testFixtures.ts';
-import { assertExactlyOnce, isolatedWriterSetup, messageOf, produce, readLanded, requireStack, waitUntil, type Produced, type TestStack } from './stackForTests.ts';
+import {
+  assertExactlyOnce,
+  isolatedWriterSetup,
+  messageOf,
+  produce,
+  readLanded,
+  requireStack,
+  waitUntil,
+  type Produced,
+  type TestStack,
+} from './stackForTests.ts';
 
 /**
  * DESIGN §6: "after any crash (SIGKILL at any instant) … every record of the topic is in exactly
@@ -86,9 +96,15 @@ describe('writer process killed with SIGKILL', () => {
     const production = (async () => {
       for (let i = 0; i < records.length; i += 200) {
         const chunk = records.slice(i, i + 200);
-        const messages = [...chunk.map(messageOf), ...chunk.slice(0, 10).map(messageOf), { partition: i % 3, key: 'poison', value: Buffer.from(`poison ${i}`) }];
+        const messages = [
+          ...chunk.map(messageOf),
+          ...chunk.slice(0, 10).map(messageOf),
+          { partition: i % 3, key: 'poison', value: Buffer.from(`poison ${i}`) },
+        ];
         const produced: Produced[] = await produce(producer, t.topic, messages);
-        chunk.forEach((record, j) => expected.push({ record, partition: produced[j]!.partition, offset: produced[j]!.offset }));
+        chunk.forEach((record, j) => {
+          expected.push({ record, partition: produced[j]!.partition, offset: produced[j]!.offset });
+        });
         await new Promise((r) => setTimeout(r, 800));
       }
       producing = false;
@@ -99,8 +115,19 @@ describe('writer process killed with SIGKILL', () => {
     const recoveries: WriterEvent[] = [];
     for (let kill = 0; kill < 6; kill++) {
       const w = spawnWriter(env);
-      if (kill % 2) w.onEvent = (e) => void (e.type === 'file-committed' && w.events.filter((x) => x.type === 'file-committed').length > 1 && w.child.kill('SIGKILL'));
-      await waitUntil('a committed file', async () => (w.events.some((e) => e.type === 'file-committed') ? true : undefined), 60_000, 50).catch((e) => {
+      if (kill % 2)
+        w.onEvent = (e) =>
+          void (
+            e.type === 'file-committed' &&
+            w.events.filter((x) => x.type === 'file-committed').length > 1 &&
+            w.child.kill('SIGKILL')
+          );
+      await waitUntil(
+        'a committed file',
+        async () => (w.events.some((e) => e.type === 'file-committed') ? true : undefined),
+        60_000,
+        50,
+      ).catch((e) => {
         throw new Error(`${(e as Error).message}; writer stderr:\n${w.stderr.join('')}`);
       });
       if (kill % 2 === 0) await new Promise((r) => setTimeout(r, 100 + Math.floor(Math.random() * 1_500)));
@@ -114,20 +141,34 @@ describe('writer process killed with SIGKILL', () => {
 
     // The last writer runs to the end and stops gracefully.
     const last = spawnWriter(env);
-    await waitUntil(`${expected.length} landed rows`, async () => {
-      const rows = await readLanded(stack.s3, t.bucket, t.prefix);
-      return rows.length >= expected.length ? rows : undefined;
-    }, 120_000, 1_000);
+    await waitUntil(
+      `${expected.length} landed rows`,
+      async () => {
+        const rows = await readLanded(stack.s3, t.bucket, t.prefix);
+        return rows.length >= expected.length ? rows : undefined;
+      },
+      120_000,
+      1_000,
+    );
     last.child.kill('SIGTERM');
     assert.equal(await last.exited, 0, `graceful stop exits 0; stderr:\n${last.stderr.join('')}`);
     recoveries.push(...last.events.filter((e) => e.type === 'partition-recovered'));
 
     // Assess
     assertExactlyOnce(await readLanded(stack.s3, t.bucket, t.prefix), expected);
-    const staged = await stack.s3.send(new (await import('@aws-sdk/client-s3')).ListObjectsV2Command({ Bucket: t.bucket, Prefix: `${t.statePrefix}` }));
-    assert.ok((staged.Contents ?? []).every((o) => !o.Key!.includes('/pending/')), 'no staged parts left behind');
+    const staged = await stack.s3.send(
+      new (await import('@aws-sdk/client-s3')).ListObjectsV2Command({ Bucket: t.bucket, Prefix: `${t.statePrefix}` }),
+    );
+    assert.ok(
+      (staged.Contents ?? []).every((o) => !o.Key!.includes('/pending/')),
+      'no staged parts left behind',
+    );
     assert.ok(recoveries.length >= 21, `every restart recovered its partitions (${recoveries.length})`);
-    const finished = recoveries.filter((e) => e.type === 'partition-recovered' && (e.completedPendingFiles.length > 0 || e.orphansDeleted > 0));
-    process.stderr.write(`# sigkill: ${recoveries.length} partition recoveries, ${finished.length} finished an interrupted checkpoint or removed staged orphans\n`);
+    const finished = recoveries.filter(
+      (e) => e.type === 'partition-recovered' && (e.completedPendingFiles.length > 0 || e.orphansDeleted > 0),
+    );
+    process.stderr.write(
+      `# sigkill: ${recoveries.length} partition recoveries, ${finished.length} finished an interrupted checkpoint or removed staged orphans\n`,
+    );
   });
 });

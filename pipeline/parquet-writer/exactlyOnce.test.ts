@@ -31,13 +31,34 @@ interface Message {
 
 function deps(store: InMemoryObjectStore, writerId: string) {
   const progress = new ProgressStore(store, STATE, 't');
-  const committer: CommitterDeps = { store, progress, prefix: PREFIX, topic: 't', commitKafkaOffset: async () => undefined, emit: () => undefined };
-  const recovery: RecoveryDeps = { store, progress, prefix: PREFIX, topic: 't', writerId, dedupWindow: 10_000, emit: () => undefined };
+  const committer: CommitterDeps = {
+    store,
+    progress,
+    prefix: PREFIX,
+    topic: 't',
+    commitKafkaOffset: async () => undefined,
+    emit: () => undefined,
+  };
+  const recovery: RecoveryDeps = {
+    store,
+    progress,
+    prefix: PREFIX,
+    topic: 't',
+    writerId,
+    dedupWindow: 10_000,
+    emit: () => undefined,
+  };
   return { committer, recovery };
 }
 
 /** One writer process lifetime: recover, consume from the resume offset, checkpoint where `rollAfter` says. Returns false on a crash. */
-async function runProcess(store: InMemoryObjectStore, messages: Message[], rollAfter: ReadonlySet<number>, startMs: number, deadLetters: bigint[]): Promise<boolean> {
+async function runProcess(
+  store: InMemoryObjectStore,
+  messages: Message[],
+  rollAfter: ReadonlySet<number>,
+  startMs: number,
+  deadLetters: bigint[],
+): Promise<boolean> {
   const { committer, recovery } = deps(store, `w-${startMs}`);
   let now = startMs;
   try {
@@ -46,7 +67,11 @@ async function runProcess(store: InMemoryObjectStore, messages: Message[], rollA
     for (const m of messages) {
       if (m.offset < pw.nextOffset) continue;
       now += 7 * 60_000; // 7 minutes per record: parts straddle hour buckets
-      await takeRecord(pw, m.offset, m.value, { assigner: processingTimeBucketAssigner, nowMs: now, deadLetter: async () => void deadLetters.push(m.offset) });
+      await takeRecord(pw, m.offset, m.value, {
+        assigner: processingTimeBucketAssigner,
+        nowMs: now,
+        deadLetter: async () => void deadLetters.push(m.offset),
+      });
       if (rollAfter.has(Number(m.offset))) {
         const snap = pw.takeCheckpoint('test');
         if (snap) await commitCheckpoint(pw, snap, committer);
@@ -91,10 +116,17 @@ function topicOf(plan: Array<'good' | 'poison' | number>): { messages: Message[]
   return { messages, expected: originals };
 }
 
-const planArb = fc.array(fc.oneof({ weight: 6, arbitrary: fc.constant('good' as const) }, { weight: 1, arbitrary: fc.constant('poison' as const) }, { weight: 1, arbitrary: fc.nat(50) }), {
-  minLength: 1,
-  maxLength: 40,
-});
+const planArb = fc.array(
+  fc.oneof(
+    { weight: 6, arbitrary: fc.constant('good' as const) },
+    { weight: 1, arbitrary: fc.constant('poison' as const) },
+    { weight: 1, arbitrary: fc.nat(50) },
+  ),
+  {
+    minLength: 1,
+    maxLength: 40,
+  },
+);
 
 describe('exactly once per Kafka record across crashes (checkpoint protocol)', () => {
   it('lands every good record in exactly one committed file whatever S3 mutation the process dies at', async () => {
@@ -123,7 +155,12 @@ describe('exactly once per Kafka record across crashes (checkpoint protocol)', (
             expected.map((r) => r.event_id).sort(),
             'each good record lands exactly once',
           );
-          for (const { key, row } of landed) assert.deepEqual(row, asLanded(expected.find((r) => r.event_id === row.event_id)!), `row of ${key} equals its record`);
+          for (const { key, row } of landed)
+            assert.deepEqual(
+              row,
+              asLanded(expected.find((r) => r.event_id === row.event_id)!),
+              `row of ${key} equals its record`,
+            );
           const poison = plan.flatMap((k, i) => (k === 'poison' ? [BigInt(i)] : []));
           for (const o of poison) assert.ok(deadLetters.includes(o), `poison offset ${o} dead-lettered at least once`);
           assert.deepEqual((await store.listObjects(`${STATE}partition-0/pending/`)).length, 0, 'no staged objects left');
@@ -157,7 +194,12 @@ describe('exactly once per Kafka record across crashes (checkpoint protocol)', (
     const store = new InMemoryObjectStore();
     const a = deps(store, 'A');
     const pwA = new PartitionWriter(0, await recoverPartition(0, a.recovery), 1 << 20, 0);
-    for (const m of messages.slice(0, 5)) await takeRecord(pwA, m.offset, m.value, { assigner: processingTimeBucketAssigner, nowMs: 0, deadLetter: async () => undefined });
+    for (const m of messages.slice(0, 5))
+      await takeRecord(pwA, m.offset, m.value, {
+        assigner: processingTimeBucketAssigner,
+        nowMs: 0,
+        deadLetter: async () => undefined,
+      });
 
     // Act: a rebalance gives the partition to B, which claims it and lands everything; then A checkpoints late.
     assert.equal(await runProcess(store, messages, new Set(), Date.UTC(2026, 0, 31, 22, 0), []), true);
@@ -177,10 +219,17 @@ describe('exactly once per Kafka record across crashes (checkpoint protocol)', (
     await store.deleteObject(`${STATE}partition-0.json`);
 
     // Upstream re-publishes record 2 after the state was lost.
-    const replay = [...messages, { offset: 4n, value: encodeChangeRecord(expected[2]!) }, { offset: 5n, value: encodeChangeRecord(changeRecord(5)) }];
+    const replay = [
+      ...messages,
+      { offset: 4n, value: encodeChangeRecord(expected[2]!) },
+      { offset: 5n, value: encodeChangeRecord(changeRecord(5)) },
+    ];
     assert.equal(await runProcess(store, replay, new Set(), Date.UTC(2026, 0, 31, 23, 0), []), true);
 
     const landed = await landedRows(store);
-    assert.deepEqual(landed.map((l) => l.row.event_id).sort(), [...expected.map((r) => r.event_id), changeRecord(5).event_id].sort());
+    assert.deepEqual(
+      landed.map((l) => l.row.event_id).sort(),
+      [...expected.map((r) => r.event_id), changeRecord(5).event_id].sort(),
+    );
   });
 });

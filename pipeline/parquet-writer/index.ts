@@ -34,7 +34,14 @@ export async function startWriter(config: WriterConfig = {}): Promise<RunningWri
   return { stop: () => writer.stop(), stats: () => writer.stats(), done: writer.done, writerId: writer.writerId };
 }
 
-export { WriterConfig, writerConfigFromEnv, resolveWriterConfig, printableConfig, DEFAULT_LANDING_BUCKET, DEFAULT_LANDING_PREFIX } from './WriterConfig.ts';
+export {
+  WriterConfig,
+  writerConfigFromEnv,
+  resolveWriterConfig,
+  printableConfig,
+  DEFAULT_LANDING_BUCKET,
+  DEFAULT_LANDING_PREFIX,
+} from './WriterConfig.ts';
 export type { ResolvedWriterConfig } from './WriterConfig.ts';
 export type { WriterStats } from './WriterStats.ts';
 export { describeWriterEvent, type WriterEvent } from './WriterEvent.ts';

@@ -8,7 +8,14 @@
  * SIGINT/SIGTERM stop gracefully (open parts are committed); a second signal exits at once —
  * which is as safe as SIGKILL: the next start recovers from the last checkpoint.
  */
-import { describeWriterEvent, printableConfig, resolveWriterConfig, startWriter, writerConfigFromEnv, type WriterEvent } from './index.ts';
+import {
+  describeWriterEvent,
+  printableConfig,
+  resolveWriterConfig,
+  startWriter,
+  writerConfigFromEnv,
+  type WriterEvent,
+} from './index.ts';
 
 const json = process.env.WRITER_LOG === 'json';
 const config = { ...writerConfigFromEnv(), onEvent: print };
@@ -21,7 +28,9 @@ function print(e: WriterEvent): void {
     return;
   }
   if (e.type === 'file-committed') {
-    process.stdout.write(`committed s3://${resolved.bucket}/${e.key} rows=${e.rows} bytes=${e.bytes} partition=${e.partition} offsets=${e.firstOffset}..${e.lastOffset}\n`);
+    process.stdout.write(
+      `committed s3://${resolved.bucket}/${e.key} rows=${e.rows} bytes=${e.bytes} partition=${e.partition} offsets=${e.firstOffset}..${e.lastOffset}\n`,
+    );
   } else {
     process.stderr.write(`${new Date().toISOString()} ${describeWriterEvent(e)}\n`);
   }
@@ -45,7 +54,9 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) {
 try {
   await writer.done;
   const s = writer.stats();
-  process.stderr.write(`stopped: ${s.recordsConsumed} records consumed, ${s.rowsLanded} rows in ${s.filesCommitted} files, ${s.dlqRecords} dead-lettered, ${s.duplicatesDropped} duplicates dropped\n`);
+  process.stderr.write(
+    `stopped: ${s.recordsConsumed} records consumed, ${s.rowsLanded} rows in ${s.filesCommitted} files, ${s.dlqRecords} dead-lettered, ${s.duplicatesDropped} duplicates dropped\n`,
+  );
   process.exit(0);
 } catch (e) {
   process.stderr.write(`parquet-writer failed: ${(e as Error).message}\n`);

@@ -11,7 +11,9 @@ import { changeRecord } from './testFixtures.ts';
 describe('readParquetFile', () => {
   it('reads DECIMAL amounts exactly where a plain hyparquet read rounds them through float64', async () => {
     const bytes = writeParquetFile([toParquetRow(changeRecord(1, { amount: '99999999999999.9999', currency: 'CLF' }))]);
-    const plain = await parquetReadObjects({ file: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer });
+    const plain = await parquetReadObjects({
+      file: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer,
+    });
     assert.notEqual(String(plain[0]!.amount), '99999999999999.9999', 'hyparquet alone loses the last digits');
     const { rows } = await readParquetFile(bytes);
     assert.equal(rows[0]!.amount, '99999999999999.9999');
@@ -21,11 +23,36 @@ describe('readParquetFile', () => {
     const { schema, numRows } = await readParquetFile(writeParquetFile([toParquetRow(changeRecord(1))]));
     assert.equal(numRows, 1);
     const byName = Object.fromEntries(schema.map((c) => [c.name, c]));
-    assert.deepEqual(byName.amount, { name: 'amount', physicalType: 'BYTE_ARRAY', logicalType: 'DECIMAL(18,4)', repetition: 'REQUIRED' });
-    assert.deepEqual(byName.event_time, { name: 'event_time', physicalType: 'INT64', logicalType: 'TIMESTAMP(MILLIS,UTC)', repetition: 'REQUIRED' });
-    assert.deepEqual(byName.reason, { name: 'reason', physicalType: 'BYTE_ARRAY', logicalType: 'STRING', repetition: 'REQUIRED' });
-    assert.deepEqual(byName.previous_status, { name: 'previous_status', physicalType: 'BYTE_ARRAY', logicalType: 'STRING', repetition: 'OPTIONAL' });
-    assert.deepEqual(byName.schema_version, { name: 'schema_version', physicalType: 'INT32', logicalType: null, repetition: 'REQUIRED' });
+    assert.deepEqual(byName.amount, {
+      name: 'amount',
+      physicalType: 'BYTE_ARRAY',
+      logicalType: 'DECIMAL(18,4)',
+      repetition: 'REQUIRED',
+    });
+    assert.deepEqual(byName.event_time, {
+      name: 'event_time',
+      physicalType: 'INT64',
+      logicalType: 'TIMESTAMP(MILLIS,UTC)',
+      repetition: 'REQUIRED',
+    });
+    assert.deepEqual(byName.reason, {
+      name: 'reason',
+      physicalType: 'BYTE_ARRAY',
+      logicalType: 'STRING',
+      repetition: 'REQUIRED',
+    });
+    assert.deepEqual(byName.previous_status, {
+      name: 'previous_status',
+      physicalType: 'BYTE_ARRAY',
+      logicalType: 'STRING',
+      repetition: 'OPTIONAL',
+    });
+    assert.deepEqual(byName.schema_version, {
+      name: 'schema_version',
+      physicalType: 'INT32',
+      logicalType: null,
+      repetition: 'REQUIRED',
+    });
   });
 
   it('reads an empty part file as zero rows', async () => {
@@ -35,7 +62,11 @@ describe('readParquetFile', () => {
 
   it('says which columns are missing from a Parquet file that is not a change-record file', async () => {
     const other = new Uint8Array(parquetWriteBuffer({ columnData: [{ name: 'x', data: [1, 2], type: 'INT32' }] }));
-    await assert.rejects(readParquetFile(other), (e: unknown) => e instanceof InvalidPartFileError && /lacks change-record column\(s\) schema_version, event_id/.test(e.message));
+    await assert.rejects(
+      readParquetFile(other),
+      (e: unknown) =>
+        e instanceof InvalidPartFileError && /lacks change-record column\(s\) schema_version, event_id/.test(e.message),
+    );
   });
 
   it('refuses bytes that are not Parquet', async () => {

@@ -41,7 +41,9 @@ export async function readParquetFile(bytes: Uint8Array): Promise<ParquetFileCon
   const schema = describeColumns(metadata.schema);
   const missing = CHANGE_RECORD_FIELDS.filter((f) => !schema.some((c) => c.name === f));
   if (missing.length > 0) {
-    throw new InvalidPartFileError(`Parquet file lacks change-record column(s) ${missing.join(', ')}; it was not written by a chargeback-cdc writer`);
+    throw new InvalidPartFileError(
+      `Parquet file lacks change-record column(s) ${missing.join(', ')}; it was not written by a chargeback-cdc writer`,
+    );
   }
   const raw: FileMetaData = { ...metadata, schema: metadata.schema.map(withoutDecimalType) };
   const objects = await parquetReadObjects({
@@ -92,7 +94,10 @@ function toParquetRow(o: Record<string, unknown>): ParquetRow {
     currency: text(o.currency, 'currency'),
     reason: text(o.reason, 'reason'),
     status: text(o.status, 'status') as ParquetRow['status'],
-    previous_status: o.previous_status === null || o.previous_status === undefined ? null : (text(o.previous_status, 'previous_status') as ParquetRow['status']),
+    previous_status:
+      o.previous_status === null || o.previous_status === undefined
+        ? null
+        : (text(o.previous_status, 'previous_status') as ParquetRow['status']),
     created_at: exactInteger(o.created_at, 'created_at'),
     updated_at: exactInteger(o.updated_at, 'updated_at'),
   };

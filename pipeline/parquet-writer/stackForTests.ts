@@ -38,7 +38,12 @@ export async function requireStack(): Promise<TestStack> {
     AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY ?? 'test',
   };
   // The writer under test reads the SDK's default chain and endpoint from the environment.
-  Object.assign(process.env, { AWS_ENDPOINT_URL: env.AWS_ENDPOINT_URL, AWS_REGION: env.AWS_REGION, AWS_ACCESS_KEY_ID: env.AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY: env.AWS_SECRET_ACCESS_KEY });
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL: env.AWS_ENDPOINT_URL,
+    AWS_REGION: env.AWS_REGION,
+    AWS_ACCESS_KEY_ID: env.AWS_ACCESS_KEY_ID,
+    AWS_SECRET_ACCESS_KEY: env.AWS_SECRET_ACCESS_KEY,
+  });
   const brokers = env.KAFKA_BROKERS!.split(',');
   const bucket = env.LANDING_BUCKET ?? 'chargeback-cdc-landing';
   const hint = 'start it with `npx tsx cli/main.ts stack up` (or point KAFKA_BROKERS / AWS_ENDPOINT_URL at a running one)';
@@ -49,7 +54,10 @@ export async function requireStack(): Promise<TestStack> {
   } catch (e) {
     const status = (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
     if (status === 404) await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-    else throw new Error(`local stack not reachable: S3 at ${env.AWS_ENDPOINT_URL} did not answer (${(e as Error).message}); ${hint}`);
+    else
+      throw new Error(
+        `local stack not reachable: S3 at ${env.AWS_ENDPOINT_URL} did not answer (${(e as Error).message}); ${hint}`,
+      );
   }
 
   const kafka = createKafka({ brokers, clientId: 'parquet-writer-tests' });
@@ -76,7 +84,8 @@ export async function requireStack(): Promise<TestStack> {
         if (created.groups.length) await admin.deleteGroups(created.groups).catch(() => undefined); // a group still in use stays
         if (created.topics.length) await admin.deleteTopics({ topics: created.topics });
         for (const prefix of created.prefixes) {
-          for (const o of await listObjects(s3, bucket, prefix)) await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: o.key }));
+          for (const o of await listObjects(s3, bucket, prefix))
+            await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: o.key }));
         }
       } finally {
         await admin.disconnect();
@@ -141,9 +150,15 @@ export async function produce(producer: Producer, topic: string, messages: TestM
     for (let p = 0; p < 3; p++) {
       const mine = chunk.filter(({ m }) => m.partition === p);
       if (!mine.length) continue;
-      const [meta] = await producer.send({ topic, acks: -1, messages: mine.map(({ m }) => ({ partition: p, key: m.key, value: m.value })) });
+      const [meta] = await producer.send({
+        topic,
+        acks: -1,
+        messages: mine.map(({ m }) => ({ partition: p, key: m.key, value: m.value })),
+      });
       const base = BigInt(meta!.baseOffset!);
-      mine.forEach(({ m, j }, k) => (out[j] = { ...m, offset: base + BigInt(k) }));
+      mine.forEach(({ m, j }, k) => {
+        out[j] = { ...m, offset: base + BigInt(k) };
+      });
     }
   }
   return out;
@@ -166,12 +181,18 @@ export async function readLanded(s3: S3Client, bucket: string, prefix: string): 
     const { rows } = await readParquetFile(await obj.Body!.transformToByteArray());
     const name = parsePartFileName(f.key.slice(f.key.lastIndexOf('/') + 1));
     if (!name) throw new Error(`unexpected landed file name ${f.key}`);
-    for (const row of rows) out.push({ key: f.key, partition: name.partition, firstOffset: name.firstOffset, lastOffset: name.lastOffset, row });
+    for (const row of rows)
+      out.push({ key: f.key, partition: name.partition, firstOffset: name.firstOffset, lastOffset: name.lastOffset, row });
   }
   return out;
 }
 
-export async function waitUntil<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number, intervalMs = 250): Promise<T> {
+export async function waitUntil<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  timeoutMs: number,
+  intervalMs = 250,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await probe();
@@ -185,7 +206,10 @@ export async function waitUntil<T>(what: string, probe: () => Promise<T | undefi
  * Every expected record is in exactly one landed row, equal to it, in a file of its own Kafka
  * partition whose name's offset range contains its offset; and nothing else landed.
  */
-export function assertExactlyOnce(landed: LandedRow[], expected: Array<{ record: ChangeRecord; partition: number; offset: bigint }>): void {
+export function assertExactlyOnce(
+  landed: LandedRow[],
+  expected: Array<{ record: ChangeRecord; partition: number; offset: bigint }>,
+): void {
   const want = new Map(expected.map((e) => [e.record.event_id, e]));
   const seen = new Map<string, string>();
   const problems: string[] = [];
@@ -196,12 +220,18 @@ export function assertExactlyOnce(landed: LandedRow[], expected: Array<{ record:
     else {
       if (seen.has(id)) problems.push(`${id} landed twice: ${seen.get(id)} and ${l.key}`);
       if (l.partition !== e.partition || e.offset < l.firstOffset || e.offset > l.lastOffset) {
-        problems.push(`${id} (partition ${e.partition} offset ${e.offset}) is in ${l.key}, whose name says partition ${l.partition} offsets ${l.firstOffset}..${l.lastOffset}`);
+        problems.push(
+          `${id} (partition ${e.partition} offset ${e.offset}) is in ${l.key}, whose name says partition ${l.partition} offsets ${l.firstOffset}..${l.lastOffset}`,
+        );
       }
-      if (!isDeepStrictEqual(l.row, { ...e.record, amount: canonicalAmount(e.record.amount) })) problems.push(`${id} landed changed: ${JSON.stringify(l.row)}`);
+      if (!isDeepStrictEqual(l.row, { ...e.record, amount: canonicalAmount(e.record.amount) }))
+        problems.push(`${id} landed changed: ${JSON.stringify(l.row)}`);
     }
     seen.set(id, l.key);
   }
   for (const id of want.keys()) if (!seen.has(id)) problems.push(`${id} never landed`);
-  if (problems.length) throw new Error(`${problems.length} exactly-once violation(s) among ${landed.length} landed / ${expected.length} expected rows:\n${problems.slice(0, 20).join('\n')}`);
+  if (problems.length)
+    throw new Error(
+      `${problems.length} exactly-once violation(s) among ${landed.length} landed / ${expected.length} expected rows:\n${problems.slice(0, 20).join('\n')}`,
+    );
 }

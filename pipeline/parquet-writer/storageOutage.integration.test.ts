@@ -4,7 +4,17 @@ import type { Producer } from 'kafkajs';
 import { startWriter, type WriterEvent } from './index.ts';
 import { S3FaultProxy, type FaultMode } from '../../fixtures/S3FaultProxy.ts';
 import { changeRecord } from './testFixtures.ts';
-import { assertExactlyOnce, isolatedWriterSetup, messageOf, produce, readLanded, requireStack, waitUntil, type Produced, type TestStack } from './stackForTests.ts';
+import {
+  assertExactlyOnce,
+  isolatedWriterSetup,
+  messageOf,
+  produce,
+  readLanded,
+  requireStack,
+  waitUntil,
+  type Produced,
+  type TestStack,
+} from './stackForTests.ts';
 
 /**
  * DESIGN §6: exactly once also across a storage outage. S3 is put behind a proxy that answers
@@ -39,7 +49,11 @@ describe('S3 outage', () => {
       sessionTimeoutMs: 6_000,
       retry: { initialDelayMs: 20, maxDelayMs: 300 },
       s3: { region: 'us-east-1', endpoint: proxy.endpoint, forcePathStyle: true },
-      onEvent: (e) => { events.push(e); if (process.env.DEBUG_OUTAGE && e.type !== 'duplicate-dropped') process.stderr.write(`${Date.now() % 100000} [${proxy.mode}] ${JSON.stringify(e).slice(0, 160)}\n`); },
+      onEvent: (e) => {
+        events.push(e);
+        if (process.env.DEBUG_OUTAGE && e.type !== 'duplicate-dropped')
+          process.stderr.write(`${Date.now() % 100000} [${proxy.mode}] ${JSON.stringify(e).slice(0, 160)}\n`);
+      },
     });
     const records = Array.from({ length: 4_000 }, (_, i) => changeRecord(i));
     const expected: Array<{ record: (typeof records)[number]; partition: number; offset: bigint }> = [];
@@ -47,29 +61,49 @@ describe('S3 outage', () => {
       for (let i = 0; i < records.length; i += 100) {
         const chunk = records.slice(i, i + 100);
         const produced: Produced[] = await produce(producer, t.topic, chunk.map(messageOf));
-        chunk.forEach((record, j) => expected.push({ record, partition: produced[j]!.partition, offset: produced[j]!.offset }));
+        chunk.forEach((record, j) => {
+          expected.push({ record, partition: produced[j]!.partition, offset: produced[j]!.offset });
+        });
         await new Promise((r) => setTimeout(r, 300));
       }
     })();
 
-    await waitUntil('a first committed file', async () => (events.some((e) => e.type === 'file-committed') ? true : undefined), 30_000, 50);
+    await waitUntil(
+      'a first committed file',
+      async () => (events.some((e) => e.type === 'file-committed') ? true : undefined),
+      30_000,
+      50,
+    );
     for (const mode of ['error-503', 'reset', 'lose-response', 'pass', 'down', 'lose-response', 'pass'] as FaultMode[]) {
       await proxy.setMode(mode);
       await new Promise((r) => setTimeout(r, 1_500));
     }
     await producing;
-    await waitUntil(`${records.length} landed rows`, async () => {
-      const rows = await readLanded(stack.s3, t.bucket, t.prefix);
-      return rows.length >= records.length ? rows : undefined;
-    }, 60_000, 500);
+    await waitUntil(
+      `${records.length} landed rows`,
+      async () => {
+        const rows = await readLanded(stack.s3, t.bucket, t.prefix);
+        return rows.length >= records.length ? rows : undefined;
+      },
+      60_000,
+      500,
+    );
     await writer.stop();
     await writer.done;
 
     assertExactlyOnce(await readLanded(stack.s3, t.bucket, t.prefix), expected);
-    process.stderr.write(`# retry errors: ${[...new Set(events.filter((e) => e.type === 'retrying').map((e) => (e as { error: string }).error.slice(0, 80)))].join(' | ')}\n`);
+    process.stderr.write(
+      `# retry errors: ${[...new Set(events.filter((e) => e.type === 'retrying').map((e) => (e as { error: string }).error.slice(0, 80)))].join(' | ')}\n`,
+    );
     const retries = events.filter((e): e is Extract<WriterEvent, { type: 'retrying' }> => e.type === 'retrying');
-    assert.ok(retries.some((r) => /ServiceUnavailable|503/.test(r.error)), 'retried 503s');
-    assert.ok(retries.some((r) => /ECONNREFUSED/.test(r.error)), 'retried refused connections');
+    assert.ok(
+      retries.some((r) => /ServiceUnavailable|503/.test(r.error)),
+      'retried 503s',
+    );
+    assert.ok(
+      retries.some((r) => /ECONNREFUSED/.test(r.error)),
+      'retried refused connections',
+    );
     assert.ok(proxy.requests['lose-response'] > 0, 'some requests were applied with their response lost');
     assert.ok(!events.some((e) => e.type === 'fatal' || e.type === 'fenced'), 'no fatal error and no self-fencing');
   });

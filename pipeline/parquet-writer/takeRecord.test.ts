@@ -8,7 +8,13 @@ import { takeRecord, type TakeRecordContext } from './takeRecord.ts';
 import { changeRecord } from './testFixtures.ts';
 
 const NOW = Date.UTC(2026, 0, 31, 22, 30);
-const fresh = () => new PartitionWriter(0, { through: -1n, progress: { etag: '', progress: {} as never }, dedup: new DuplicateFilter() }, 1 << 20, 0);
+const fresh = () =>
+  new PartitionWriter(
+    0,
+    { through: -1n, progress: { etag: '', progress: {} as never }, dedup: new DuplicateFilter() },
+    1 << 20,
+    0,
+  );
 function ctx(letters: string[] = [], assigner = processingTimeBucketAssigner): TakeRecordContext {
   return { assigner, nowMs: NOW, deadLetter: async (r) => void letters.push(r) };
 }
@@ -18,7 +24,10 @@ describe('takeRecord', () => {
     const pw = fresh();
     const out = await takeRecord(pw, 0n, encodeChangeRecord(changeRecord(1)), ctx());
     assert.equal(out.kind, 'appended');
-    assert.deepEqual(pw.openParts().map((p) => [p.bucket, p.firstOffset, p.lastOffset]), [['2026-01-31/22', 0n, 0n]]);
+    assert.deepEqual(
+      pw.openParts().map((p) => [p.bucket, p.firstOffset, p.lastOffset]),
+      [['2026-01-31/22', 0n, 0n]],
+    );
     assert.equal(pw.nextOffset, 1n);
   });
 
@@ -28,8 +37,14 @@ describe('takeRecord', () => {
       [Buffer.from('{"schema_version": 1,'), /value: is not JSON/],
       [null, /value: is empty/],
       [encodeChangeRecord({ ...changeRecord(1), schema_version: 2 }), /schema_version: unknown schema_version 2/],
-      [encodeChangeRecord({ ...changeRecord(1), amount: '1.234', currency: 'USD' }), /amount: has 3 decimal places but USD allows at most 2/],
-      [Buffer.from(JSON.stringify(changeRecord(1)).replace('item not received', '\\ud800')), /reason: contains a lone UTF-16 surrogate/],
+      [
+        encodeChangeRecord({ ...changeRecord(1), amount: '1.234', currency: 'USD' }),
+        /amount: has 3 decimal places but USD allows at most 2/,
+      ],
+      [
+        Buffer.from(JSON.stringify(changeRecord(1)).replace('item not received', '\\ud800')),
+        /reason: contains a lone UTF-16 surrogate/,
+      ],
     ];
     for (const [value, reason] of cases) {
       const pw = fresh();
@@ -52,7 +67,10 @@ describe('takeRecord', () => {
 
   it('does not count a poison record as processed when its dead letter fails', async () => {
     const pw = fresh();
-    await assert.rejects(takeRecord(pw, 3n, Buffer.from('x'), { ...ctx(), deadLetter: async () => Promise.reject(new Error('DLQ down')) }), /DLQ down/);
+    await assert.rejects(
+      takeRecord(pw, 3n, Buffer.from('x'), { ...ctx(), deadLetter: async () => Promise.reject(new Error('DLQ down')) }),
+      /DLQ down/,
+    );
     assert.equal(pw.nextOffset, 0n);
   });
 
@@ -68,7 +86,12 @@ describe('takeRecord', () => {
 
   it('lands a late record in its own event hour with bucketBy event-time, and says it was late', async () => {
     const pw = fresh();
-    const out = await takeRecord(pw, 0n, encodeChangeRecord(changeRecord(1, { event_time: '2026-01-30T05:00:00.000Z' })), ctx([], eventTimeBucketAssigner));
+    const out = await takeRecord(
+      pw,
+      0n,
+      encodeChangeRecord(changeRecord(1, { event_time: '2026-01-30T05:00:00.000Z' })),
+      ctx([], eventTimeBucketAssigner),
+    );
     assert.equal(out.kind === 'appended' && out.late, true);
     assert.equal(pw.openParts()[0]!.bucket, '2026-01-30/05');
   });

@@ -20,7 +20,12 @@ export interface TakeRecordContext {
   deadLetter: (reason: string) => Promise<void>;
 }
 
-export async function takeRecord(pw: PartitionWriter, offset: bigint, value: Uint8Array | null, ctx: TakeRecordContext): Promise<RecordOutcome> {
+export async function takeRecord(
+  pw: PartitionWriter,
+  offset: bigint,
+  value: Uint8Array | null,
+  ctx: TakeRecordContext,
+): Promise<RecordOutcome> {
   const decoded = decodeChangeRecord(value);
   let outcome: RecordOutcome;
   if (!decoded.ok) {
@@ -35,7 +40,12 @@ export async function takeRecord(pw: PartitionWriter, offset: bigint, value: Uin
         pw.dedup.accept(decoded.value);
         const bucket = ctx.assigner.bucketFor(decoded.value, ctx.nowMs);
         const late = ctx.assigner.kind === BucketBy.EVENT_TIME && bucket < bucketIdOf(ctx.nowMs);
-        outcome = { kind: 'appended', record: decoded.value, part: pw.append(toParquetRow(decoded.value), bucket, offset, ctx.nowMs), late };
+        outcome = {
+          kind: 'appended',
+          record: decoded.value,
+          part: pw.append(toParquetRow(decoded.value), bucket, offset, ctx.nowMs),
+          late,
+        };
       }
     }
   }
@@ -52,6 +62,10 @@ export async function takeRecord(pw: PartitionWriter, offset: bigint, value: Uin
 const LONE_SURROGATE = /\p{Cs}/u;
 
 function unencodableText(r: ChangeRecord): string | undefined {
-  const bad = (Object.keys(r) as Array<keyof ChangeRecord>).filter((k) => typeof r[k] === 'string' && LONE_SURROGATE.test(r[k] as string));
-  return bad.length ? bad.map((k) => `${k}: contains a lone UTF-16 surrogate (not representable in UTF-8)`).join('; ') : undefined;
+  const bad = (Object.keys(r) as Array<keyof ChangeRecord>).filter(
+    (k) => typeof r[k] === 'string' && LONE_SURROGATE.test(r[k] as string),
+  );
+  return bad.length
+    ? bad.map((k) => `${k}: contains a lone UTF-16 surrogate (not representable in UTF-8)`).join('; ')
+    : undefined;
 }

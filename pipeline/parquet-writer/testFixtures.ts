@@ -60,8 +60,10 @@ export const changeRecordArbitrary: fc.Arbitrary<ChangeRecord> = fc
     event_time: isoMillis,
     chargeback_id: nonBlank(128),
     merchant_id: nonBlank(128),
-    money: fc.constantFrom(...CURRENCIES).chain(([currency, decimals]) => amountFor(decimals).map((amount) => ({ amount, currency }))),
-    reason: fc.oneof(nonBlank(40), nonBlank(2000), fc.constant('r'.repeat(1999) + 'é')),
+    money: fc
+      .constantFrom(...CURRENCIES)
+      .chain(([currency, decimals]) => amountFor(decimals).map((amount) => ({ amount, currency }))),
+    reason: fc.oneof(nonBlank(40), nonBlank(2000), fc.constant(`${'r'.repeat(1999)}é`)),
     status: fc.constantFrom(...CHARGEBACK_STATUSES),
     previous_status: fc.option(fc.constantFrom<ChargebackStatus>(...CHARGEBACK_STATUSES), { nil: null }),
     created_at: isoMillis,

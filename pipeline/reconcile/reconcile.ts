@@ -24,8 +24,19 @@ export interface ReconcileReport {
 }
 
 const FIELDS: Array<keyof ChangeRecord> = [
-  'schema_version', 'event_type', 'sequence_number', 'event_time', 'chargeback_id', 'merchant_id',
-  'amount', 'currency', 'reason', 'status', 'previous_status', 'created_at', 'updated_at',
+  'schema_version',
+  'event_type',
+  'sequence_number',
+  'event_time',
+  'chargeback_id',
+  'merchant_id',
+  'amount',
+  'currency',
+  'reason',
+  'status',
+  'previous_status',
+  'created_at',
+  'updated_at',
 ];
 
 /**
@@ -56,25 +67,33 @@ export function reconcile(expected: readonly ChangeRecord[], landed: readonly La
     const rows = byEvent.get(e.event_id) ?? [];
     if (rows.length === 0) {
       report.lost++;
-      if (report.examples.lost.length < maxExamples) report.examples.lost.push(`${e.chargeback_id} (${e.event_type}, event ${e.event_id})`);
+      if (report.examples.lost.length < maxExamples)
+        report.examples.lost.push(`${e.chargeback_id} (${e.event_type}, event ${e.event_id})`);
       continue;
     }
     if (rows.length > 1) {
       report.duplicated += rows.length - 1;
       if (report.examples.duplicated.length < maxExamples) {
-        report.examples.duplicated.push({ event_id: e.event_id, chargeback_id: e.chargeback_id, copies: rows.length, keys: rows.map((r) => r.key) });
+        report.examples.duplicated.push({
+          event_id: e.event_id,
+          chargeback_id: e.chargeback_id,
+          copies: rows.length,
+          keys: rows.map((r) => r.key),
+        });
       }
     }
     const fields = differingFields(e, rows[0]!.row);
     if (fields.length) {
       report.mismatched++;
-      if (report.examples.mismatched.length < maxExamples) report.examples.mismatched.push({ event_id: e.event_id, chargeback_id: e.chargeback_id, fields });
+      if (report.examples.mismatched.length < maxExamples)
+        report.examples.mismatched.push({ event_id: e.event_id, chargeback_id: e.chargeback_id, fields });
     }
   }
   for (const [eventId, rows] of byEvent) {
     if (known.has(eventId)) continue;
     report.unexpected += rows.length;
-    if (report.examples.unexpected.length < maxExamples) report.examples.unexpected.push(`${rows[0]!.row.chargeback_id} (event ${eventId}) in ${rows[0]!.key}`);
+    if (report.examples.unexpected.length < maxExamples)
+      report.examples.unexpected.push(`${rows[0]!.row.chargeback_id} (event ${eventId}) in ${rows[0]!.key}`);
   }
   report.ok = report.lost === 0 && report.duplicated === 0 && report.mismatched === 0 && report.unexpected === 0;
   return report;

@@ -74,7 +74,13 @@ function parquetElementOf(field: AvroField): ParquetSchemaElement {
   if (typeof t === 'string') {
     switch (t) {
       case 'string':
-        return { name: field.name, repetition_type, type: 'BYTE_ARRAY', converted_type: 'UTF8', logical_type: { type: 'STRING' } };
+        return {
+          name: field.name,
+          repetition_type,
+          type: 'BYTE_ARRAY',
+          converted_type: 'UTF8',
+          logical_type: { type: 'STRING' },
+        };
       case 'int':
         return { name: field.name, repetition_type, type: 'INT32' };
       case 'long':

@@ -31,16 +31,41 @@ test('property: encoding is deterministic (same record, same bytes) so replays a
 });
 
 test('reports every problem with its field at once', () => {
-  const r = validateChangeRecord({ schema_version: 1, event_type: 'UPSERT', amount: '1.999', currency: 'USD', status: 'OPEN', created_at: 'yesterday' });
+  const r = validateChangeRecord({
+    schema_version: 1,
+    event_type: 'UPSERT',
+    amount: '1.999',
+    currency: 'USD',
+    status: 'OPEN',
+    created_at: 'yesterday',
+  });
   assert.ok(!r.ok);
   const fields = new Set(r.errors.map((e) => e.field));
-  for (const f of ['event_id', 'event_type', 'sequence_number', 'event_time', 'chargeback_id', 'merchant_id', 'reason', 'status', 'created_at', 'updated_at', 'amount']) {
+  for (const f of [
+    'event_id',
+    'event_type',
+    'sequence_number',
+    'event_time',
+    'chargeback_id',
+    'merchant_id',
+    'reason',
+    'status',
+    'created_at',
+    'updated_at',
+    'amount',
+  ]) {
     assert.ok(fields.has(f), `no error for ${f}: ${JSON.stringify(r.errors)}`);
   }
 });
 
 test('undecodable bytes are errors, never exceptions: empty, non-UTF-8, not JSON, not an object, unknown version', () => {
-  const problems = [new Uint8Array(), new Uint8Array([0xff, 0xfe, 0x00]), Buffer.from('{nope'), Buffer.from('[1,2]'), Buffer.from('{"schema_version":2}')].map((b) => {
+  const problems = [
+    new Uint8Array(),
+    new Uint8Array([0xff, 0xfe, 0x00]),
+    Buffer.from('{nope'),
+    Buffer.from('[1,2]'),
+    Buffer.from('{"schema_version":2}'),
+  ].map((b) => {
     const d = decodeChangeRecord(b);
     assert.ok(!d.ok);
     return d.errors[0]!.problem;

@@ -3,7 +3,7 @@ import { parse as parseLossless, isLosslessNumber } from 'lossless-json';
 import { amountProblems, minorUnitOf } from './money.ts';
 import { CHARGEBACK_STATUSES, EVENT_TYPES, SCHEMA_VERSION, type ChargebackStatus, type EventType } from './vocabulary.ts';
 import { isIsoUtcMillis } from './timestamps.ts';
-import { type FieldError, type Validated } from './FieldError.ts';
+import type { FieldError, Validated } from './FieldError.ts';
 import { validateWithAmount } from './validateWithAmount.ts';
 import type { Chargeback } from './chargeback.ts';
 
@@ -23,7 +23,9 @@ export interface ChangeRecord extends Chargeback {
 
 const str = (what = 'a string') => z.string({ error: (i) => (i.input === undefined ? 'is required' : `must be ${what}`) });
 const nonEmpty = (max: number) =>
-  str().max(max, `must be at most ${max} characters`).refine((s) => s.trim().length > 0, { message: 'must not be empty' });
+  str()
+    .max(max, `must be at most ${max} characters`)
+    .refine((s) => s.trim().length > 0, { message: 'must not be empty' });
 const timestamp = str('an ISO-8601 UTC timestamp string').refine(isIsoUtcMillis, {
   message: 'must be an ISO-8601 UTC timestamp with milliseconds, e.g. 2026-01-31T23:59:59.123Z',
 });
@@ -31,27 +33,29 @@ const status = z.enum(CHARGEBACK_STATUSES as [ChargebackStatus, ...ChargebackSta
   error: (i) => (i.input === undefined ? 'is required' : `must be one of ${CHARGEBACK_STATUSES.join(', ')}`),
 });
 
-const ChangeRecordSchema = z
-  .object({
-    schema_version: z.literal(SCHEMA_VERSION, {
-      error: (i) => (i.input === undefined ? 'is required' : `unknown schema_version ${JSON.stringify(i.input)}; this reader knows ${SCHEMA_VERSION}`),
-    }),
-    event_id: nonEmpty(256),
-    event_type: z.enum(EVENT_TYPES as [EventType, ...EventType[]], {
-      error: (i) => (i.input === undefined ? 'is required' : `must be one of ${EVENT_TYPES.join(', ')}`),
-    }),
-    sequence_number: str().regex(/^[0-9]{1,40}$/, 'must be the decimal digits of a stream sequence number'),
-    event_time: timestamp,
-    chargeback_id: nonEmpty(128),
-    merchant_id: nonEmpty(128),
-    amount: str('a decimal string such as "99.99"'),
-    currency: str().refine((c) => minorUnitOf(c) !== undefined, { message: 'must be a known ISO 4217 currency code' }),
-    reason: nonEmpty(2000),
-    status,
-    previous_status: status.nullable(),
-    created_at: timestamp,
-    updated_at: timestamp,
-  });
+const ChangeRecordSchema = z.object({
+  schema_version: z.literal(SCHEMA_VERSION, {
+    error: (i) =>
+      i.input === undefined
+        ? 'is required'
+        : `unknown schema_version ${JSON.stringify(i.input)}; this reader knows ${SCHEMA_VERSION}`,
+  }),
+  event_id: nonEmpty(256),
+  event_type: z.enum(EVENT_TYPES as [EventType, ...EventType[]], {
+    error: (i) => (i.input === undefined ? 'is required' : `must be one of ${EVENT_TYPES.join(', ')}`),
+  }),
+  sequence_number: str().regex(/^[0-9]{1,40}$/, 'must be the decimal digits of a stream sequence number'),
+  event_time: timestamp,
+  chargeback_id: nonEmpty(128),
+  merchant_id: nonEmpty(128),
+  amount: str('a decimal string such as "99.99"'),
+  currency: str().refine((c) => minorUnitOf(c) !== undefined, { message: 'must be a known ISO 4217 currency code' }),
+  reason: nonEmpty(2000),
+  status,
+  previous_status: status.nullable(),
+  created_at: timestamp,
+  updated_at: timestamp,
+});
 
 /** For the fast path's property test only. */
 export const ChangeRecordSchemaForTests = ChangeRecordSchema;
@@ -132,7 +136,8 @@ export function encodeChangeRecord(record: ChangeRecord): Buffer {
  * dead-lettered with its reason while the partition keeps flowing.
  */
 export function decodeChangeRecord(bytes: Uint8Array | null | undefined): Validated<ChangeRecord> {
-  if (!bytes || bytes.length === 0) return { ok: false, errors: [{ field: 'value', problem: 'is empty (tombstone or missing value)' }] };
+  if (!bytes || bytes.length === 0)
+    return { ok: false, errors: [{ field: 'value', problem: 'is empty (tombstone or missing value)' }] };
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
@@ -167,7 +172,8 @@ function parseCanonicalJson(text: string): Record<string, unknown> | undefined {
   } catch {
     return undefined;
   }
-  if (typeof v !== 'object' || v === null || Array.isArray(v) || typeof (v as { amount?: unknown }).amount === 'number') return undefined;
+  if (typeof v !== 'object' || v === null || Array.isArray(v) || typeof (v as { amount?: unknown }).amount === 'number')
+    return undefined;
   return JSON.stringify(v) === text ? (v as Record<string, unknown>) : undefined;
 }
 

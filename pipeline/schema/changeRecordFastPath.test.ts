@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { ChangeRecordSchemaForTests, decodeChangeRecord, encodeChangeRecord, validateChangeRecord } from './changeRecord.ts';
 import { validateWithAmount } from './validateWithAmount.ts';
 import { changeRecordArb as changeRecordArbitrary } from '../../fixtures/arbitraries.ts';
@@ -11,18 +11,65 @@ const zodOnly = (v: unknown) => validateWithAmount(ChangeRecordSchemaForTests as
 /** Field values that are valid, and the near misses the rules are about. */
 const nearMiss = fc.oneof(
   fc.constantFrom(undefined, null, '', ' ', 0, 1, 2, -1, 1.5, true, [], {}, 'x'.repeat(129), 'x'.repeat(257), 'x'.repeat(2001)),
-  fc.constantFrom('INSERT', 'DELETE', 'RECEIVED', 'OPEN', 'USD', 'ZZZ', 'usd', 'JPY', '1.234', '99.99', '0', '0.00', '1e3', '-1', '123456789012345'),
-  fc.constantFrom('2024-02-29T00:00:00.000Z', '2023-02-29T00:00:00.000Z', '2026-01-01T24:00:00.000Z', '2026-01-01T00:00:00Z', '12', '1'.repeat(41)),
+  fc.constantFrom(
+    'INSERT',
+    'DELETE',
+    'RECEIVED',
+    'OPEN',
+    'USD',
+    'ZZZ',
+    'usd',
+    'JPY',
+    '1.234',
+    '99.99',
+    '0',
+    '0.00',
+    '1e3',
+    '-1',
+    '123456789012345',
+  ),
+  fc.constantFrom(
+    '2024-02-29T00:00:00.000Z',
+    '2023-02-29T00:00:00.000Z',
+    '2026-01-01T24:00:00.000Z',
+    '2026-01-01T00:00:00Z',
+    '12',
+    '1'.repeat(41),
+  ),
   fc.string(),
 );
 
 test('property: the fast validator accepts exactly what the zod schema accepts, with the same value', () => {
   fc.assert(
-    fc.property(changeRecordArbitrary, fc.dictionary(fc.constantFrom('schema_version', 'event_id', 'event_type', 'sequence_number', 'event_time', 'chargeback_id', 'merchant_id', 'amount', 'currency', 'reason', 'status', 'previous_status', 'created_at', 'updated_at', 'extra'), nearMiss, { maxKeys: 3 }), (record, overrides) => {
-      const input: Record<string, unknown> = { ...record, ...overrides };
-      for (const [k, v] of Object.entries(overrides)) if (v === undefined) delete input[k];
-      assert.deepEqual(validateChangeRecord(input), zodOnly(input));
-    }),
+    fc.property(
+      changeRecordArbitrary,
+      fc.dictionary(
+        fc.constantFrom(
+          'schema_version',
+          'event_id',
+          'event_type',
+          'sequence_number',
+          'event_time',
+          'chargeback_id',
+          'merchant_id',
+          'amount',
+          'currency',
+          'reason',
+          'status',
+          'previous_status',
+          'created_at',
+          'updated_at',
+          'extra',
+        ),
+        nearMiss,
+        { maxKeys: 3 },
+      ),
+      (record, overrides) => {
+        const input: Record<string, unknown> = { ...record, ...overrides };
+        for (const [k, v] of Object.entries(overrides)) if (v === undefined) delete input[k];
+        assert.deepEqual(validateChangeRecord(input), zodOnly(input));
+      },
+    ),
     { numRuns: 20_000 },
   );
 });
@@ -43,7 +90,9 @@ test('duplicate keys are still refused, as lossless-json does, and a numeric amo
   const dup = Buffer.from(json.replace('"reason":', '"reason":"first","reason":'));
   const r = decodeChangeRecord(dup);
   assert.ok(!r.ok && /Duplicate key/.test(r.errors[0]!.problem));
-  const numeric = Buffer.from(json.replace(/"amount":"[^"]*"/, '"amount":12345678901234.5678').replace(/"currency":"[A-Z]+"/, '"currency":"CLF"'));
+  const numeric = Buffer.from(
+    json.replace(/"amount":"[^"]*"/, '"amount":12345678901234.5678').replace(/"currency":"[A-Z]+"/, '"currency":"CLF"'),
+  );
   const n = decodeChangeRecord(numeric);
   assert.ok(!n.ok || n.value.amount === '12345678901234.5678');
 });

@@ -59,19 +59,18 @@ export const UpdateChargebackRequest = z
 export type UpdateChargebackRequest = z.infer<typeof UpdateChargebackRequest>;
 
 /** A stored chargeback (e.g. a DynamoDB image), validated field by field. */
-export const StoredChargeback = z
-  .object({
-    chargeback_id: nonEmpty(128),
-    merchant_id: nonEmpty(128),
-    amount: amountField,
-    currency: currencyField,
-    reason: nonEmpty(MAX_REASON_LENGTH),
-    status: z.enum(CHARGEBACK_STATUSES as [ChargebackStatus, ...ChargebackStatus[]], {
-      error: () => `must be one of ${CHARGEBACK_STATUSES.join(', ')}`,
-    }),
-    created_at: z.string().refine(isIsoUtcMillis, 'must be an ISO-8601 UTC timestamp with milliseconds'),
-    updated_at: z.string().refine(isIsoUtcMillis, 'must be an ISO-8601 UTC timestamp with milliseconds'),
-  });
+export const StoredChargeback = z.object({
+  chargeback_id: nonEmpty(128),
+  merchant_id: nonEmpty(128),
+  amount: amountField,
+  currency: currencyField,
+  reason: nonEmpty(MAX_REASON_LENGTH),
+  status: z.enum(CHARGEBACK_STATUSES as [ChargebackStatus, ...ChargebackStatus[]], {
+    error: () => `must be one of ${CHARGEBACK_STATUSES.join(', ')}`,
+  }),
+  created_at: z.string().refine(isIsoUtcMillis, 'must be an ISO-8601 UTC timestamp with milliseconds'),
+  updated_at: z.string().refine(isIsoUtcMillis, 'must be an ISO-8601 UTC timestamp with milliseconds'),
+});
 
 export function validateCreateRequest(body: unknown): Validated<CreateChargebackRequest> {
   return validateWithAmount<CreateChargebackRequest>(CreateChargebackRequest, body);

@@ -20,25 +20,33 @@ test('rejects negative, zero, exponent, too many decimals for the currency, and 
 
 test('property: every valid amount survives decimal → unscaled DECIMAL(18,4) → decimal exactly', () => {
   fc.assert(
-    fc.property(currencyArb.chain((c) => amountFor(c).map((a) => [c, a] as const)), ([currency, amount]) => {
-      assert.deepEqual(amountProblems(amount, currency), []);
-      assert.equal(fromUnscaled(toUnscaled(amount)), canonicalAmount(amount));
-    }),
+    fc.property(
+      currencyArb.chain((c) => amountFor(c).map((a) => [c, a] as const)),
+      ([currency, amount]) => {
+        assert.deepEqual(amountProblems(amount, currency), []);
+        assert.equal(fromUnscaled(toUnscaled(amount)), canonicalAmount(amount));
+      },
+    ),
     { numRuns: 2000 },
   );
 });
 
 test('property: fromUnscaled ∘ toUnscaled is the identity on canonical amounts and keeps order', () => {
   fc.assert(
-    fc.property(fc.bigInt({ min: 1n, max: 999_999_999_999_999_999n }), fc.bigInt({ min: 1n, max: 999_999_999_999_999_999n }), (a, b) => {
-      assert.equal(toUnscaled(fromUnscaled(a)), a);
-      assert.equal(a < b, toUnscaled(fromUnscaled(a)) < toUnscaled(fromUnscaled(b)));
-    }),
+    fc.property(
+      fc.bigInt({ min: 1n, max: 999_999_999_999_999_999n }),
+      fc.bigInt({ min: 1n, max: 999_999_999_999_999_999n }),
+      (a, b) => {
+        assert.equal(toUnscaled(fromUnscaled(a)), a);
+        assert.equal(a < b, toUnscaled(fromUnscaled(a)) < toUnscaled(fromUnscaled(b)));
+      },
+    ),
   );
 });
 
 test('the largest DECIMAL(18,4) amount is exact, unlike a double', () => {
   assert.equal(toUnscaled('99999999999999.9999'), 999999999999999999n);
   assert.equal(fromUnscaled(999999999999999999n), '99999999999999.9999');
+  // biome-ignore lint/correctness/noPrecisionLoss: the point of this line is that a binary float loses the digits
   assert.notEqual(String(99999999999999.9999), '99999999999999.9999');
 });

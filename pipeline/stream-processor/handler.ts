@@ -45,7 +45,10 @@ export function createPorts(env: NodeJS.ProcessEnv = process.env): StreamProcess
  * the registry locally), published once per batch whether it succeeded or threw. The local event
  * source mapping invokes exactly this.
  */
-export function createStreamProcessor(ports: StreamProcessorPorts, metrics: CatalogueMetrics = stageMetrics(Service.STREAM_PROCESSOR)) {
+export function createStreamProcessor(
+  ports: StreamProcessorPorts,
+  metrics: CatalogueMetrics = stageMetrics(Service.STREAM_PROCESSOR),
+) {
   return async function processBatch(event: DynamoDBStreamEvent): Promise<BatchOutcome> {
     const started = performance.now();
     metrics.record('StreamBatches', 1).record('StreamRecords', event.Records.length);
@@ -74,6 +77,11 @@ let processBatch: ReturnType<typeof createStreamProcessor> | undefined;
 export async function handler(event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> {
   processBatch ??= createStreamProcessor(createPorts());
   const outcome = await processBatch(event);
-  logger.info('batch processed', { records: event.Records.length, published: outcome.published, deadLettered: outcome.deadLettered, failed: outcome.failed });
+  logger.info('batch processed', {
+    records: event.Records.length,
+    published: outcome.published,
+    deadLettered: outcome.deadLettered,
+    failed: outcome.failed,
+  });
   return outcome.response;
 }

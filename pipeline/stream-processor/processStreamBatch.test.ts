@@ -5,9 +5,19 @@ import type { StreamDeadLetter } from './deadLetter.ts';
 import { sampleChargeback, streamRecord } from '../../fixtures/streamEvents.ts';
 
 const good = (n: number) =>
-  streamRecord({ eventName: 'INSERT', newImage: { ...sampleChargeback, chargeback_id: `cb_${n}` }, sequenceNumber: String(100 + n), eventID: `e${n}` });
+  streamRecord({
+    eventName: 'INSERT',
+    newImage: { ...sampleChargeback, chargeback_id: `cb_${n}` },
+    sequenceNumber: String(100 + n),
+    eventID: `e${n}`,
+  });
 const poison = (n: number) =>
-  streamRecord({ eventName: 'INSERT', newImage: { ...sampleChargeback, chargeback_id: `cb_${n}`, currency: 'ZZZ' }, sequenceNumber: String(100 + n), eventID: `e${n}` });
+  streamRecord({
+    eventName: 'INSERT',
+    newImage: { ...sampleChargeback, chargeback_id: `cb_${n}`, currency: 'ZZZ' },
+    sequenceNumber: String(100 + n),
+    eventID: `e${n}`,
+  });
 
 function ports(opts: { publishFails?: boolean; dlqFails?: boolean } = {}) {
   const sent: KafkaMessage[][] = [];
@@ -30,7 +40,10 @@ test('sends every good record in ONE Kafka call keyed by chargeback_id, and dead
   const out = await processStreamBatch({ Records: [good(1), poison(2), good(3)] }, p);
   assert.deepEqual(out.response, { batchItemFailures: [] });
   assert.equal(sent.length, 1);
-  assert.deepEqual(sent[0]!.map((m) => m.key), ['cb_1', 'cb_3']);
+  assert.deepEqual(
+    sent[0]!.map((m) => m.key),
+    ['cb_1', 'cb_3'],
+  );
   assert.equal(JSON.parse(sent[0]![0]!.value.toString()).event_id, 'e1');
   assert.equal(letters.length, 1);
   assert.match(letters[0]!.reason, /currency: must be a known ISO 4217/);
@@ -40,13 +53,19 @@ test('sends every good record in ONE Kafka call keyed by chargeback_id, and dead
 test('when Kafka fails, the good records are batch item failures and the event source will retry them', async () => {
   const { p } = ports({ publishFails: true });
   const out = await processStreamBatch({ Records: [poison(1), good(2), good(3)] }, p);
-  assert.deepEqual(out.response.batchItemFailures.map((f) => f.itemIdentifier), ['102', '103']);
+  assert.deepEqual(
+    out.response.batchItemFailures.map((f) => f.itemIdentifier),
+    ['102', '103'],
+  );
 });
 
 test('when the dead-letter queue fails, the poison record stays a failure so nothing is lost', async () => {
   const { p } = ports({ dlqFails: true });
   const out = await processStreamBatch({ Records: [good(1), poison(2)] }, p);
-  assert.deepEqual(out.response.batchItemFailures.map((f) => f.itemIdentifier), ['102']);
+  assert.deepEqual(
+    out.response.batchItemFailures.map((f) => f.itemIdentifier),
+    ['102'],
+  );
 });
 
 test('a batch that fails entirely throws, so Lambda retries (and bisects) the whole batch', async () => {

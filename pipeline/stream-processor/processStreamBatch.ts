@@ -59,7 +59,11 @@ export async function processStreamBatch(event: DynamoDBStreamEvent, ports: Stre
     poison.push(
       ports.deadLetter(letter).then(
         () => void deadLettered++,
-        (e) => void failures.set(record, new DeadLetterError(`dead-letter queue refused record ${record.eventID}: ${(e as Error).message}`, { cause: e })),
+        (e) =>
+          void failures.set(
+            record,
+            new DeadLetterError(`dead-letter queue refused record ${record.eventID}: ${(e as Error).message}`, { cause: e }),
+          ),
       ),
     );
   }
@@ -68,7 +72,9 @@ export async function processStreamBatch(event: DynamoDBStreamEvent, ports: Stre
     messages.length === 0
       ? Promise.resolve()
       : ports.publish(messages).catch((e) => {
-          const err = new KafkaPublishError(`Kafka did not acknowledge ${messages.length} records: ${(e as Error).message}`, { cause: e });
+          const err = new KafkaPublishError(`Kafka did not acknowledge ${messages.length} records: ${(e as Error).message}`, {
+            cause: e,
+          });
           ports.log?.('error', err.message);
           for (const r of good) failures.set(r, err);
         });

@@ -3,7 +3,15 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { toChangeRecord } from './toChangeRecord.ts';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { canonicalAmount, fromParquetRow, isoFromMillis, millisFromEpochSeconds, SCHEMA_VERSION, toParquetRow, validateChangeRecord } from '../schema/index.ts';
+import {
+  canonicalAmount,
+  fromParquetRow,
+  isoFromMillis,
+  millisFromEpochSeconds,
+  SCHEMA_VERSION,
+  toParquetRow,
+  validateChangeRecord,
+} from '../schema/index.ts';
 import { chargebackArb } from '../../fixtures/arbitraries.ts';
 import { sampleChargeback, streamRecord } from '../../fixtures/streamEvents.ts';
 
@@ -17,7 +25,7 @@ test('property: DynamoDB AttributeValue image → change record keeps every char
       assert.equal(event_type, 'INSERT');
       assert.equal(sequence_number, seq.toString());
       assert.equal(previous_status, null);
-      void schema_version, event_id, event_time;
+      void [schema_version, event_id, event_time];
     }),
     { numRuns: 300 },
   );
@@ -46,16 +54,26 @@ test('REMOVE carries the old image and its status as previous_status', () => {
 });
 
 test('ApproximateCreationDateTime in epoch seconds becomes a UTC millisecond timestamp without float artefacts', () => {
-  const r = toChangeRecord(streamRecord({ eventName: 'INSERT', newImage: sampleChargeback, approximateCreationDateTime: 1732670000.123 }));
+  const r = toChangeRecord(
+    streamRecord({ eventName: 'INSERT', newImage: sampleChargeback, approximateCreationDateTime: 1732670000.123 }),
+  );
   assert.ok(r.ok);
   assert.equal(r.value.event_time, '2024-11-27T01:13:20.123Z');
 });
 
 test('a poison image reports every bad field; a missing image names the stream view type', () => {
-  const bad = toChangeRecord(streamRecord({ eventName: 'INSERT', newImage: { ...sampleChargeback, currency: 'ZZZ', amount: '1.234', status: 'OPEN' as never } }));
+  const bad = toChangeRecord(
+    streamRecord({
+      eventName: 'INSERT',
+      newImage: { ...sampleChargeback, currency: 'ZZZ', amount: '1.234', status: 'OPEN' as never },
+    }),
+  );
   assert.ok(!bad.ok);
   assert.deepEqual(new Set(bad.errors.map((e) => e.field)), new Set(['currency', 'status']));
-  const noImage = toChangeRecord({ ...streamRecord({ eventName: 'INSERT', newImage: sampleChargeback }), dynamodb: { SequenceNumber: '1', ApproximateCreationDateTime: 1 } });
+  const noImage = toChangeRecord({
+    ...streamRecord({ eventName: 'INSERT', newImage: sampleChargeback }),
+    dynamodb: { SequenceNumber: '1', ApproximateCreationDateTime: 1 },
+  });
   assert.ok(!noImage.ok);
   assert.match(noImage.errors[0]!.problem, /NEW_AND_OLD_IMAGES/);
 });
@@ -65,7 +83,8 @@ function referenceImage(image: Record<string, unknown>): Record<string, unknown>
   try {
     const plain = unmarshall(image as never, { wrapNumbers: true }) as Record<string, unknown>;
     for (const [k, v] of Object.entries(plain)) {
-      if (v && typeof v === 'object' && typeof (v as { value?: unknown }).value === 'string' && Object.keys(v).length === 1) plain[k] = (v as { value: string }).value;
+      if (v && typeof v === 'object' && typeof (v as { value?: unknown }).value === 'string' && Object.keys(v).length === 1)
+        plain[k] = (v as { value: string }).value;
     }
     return plain;
   } catch (e) {
@@ -93,7 +112,11 @@ test('property: reading only the used attributes gives the same change record, o
       fc.constantFrom('INSERT' as const, 'MODIFY' as const),
       (cb, overrides, dropped, eventName) => {
         const record = streamRecord({ eventName, newImage: cb, oldImage: { ...cb, status: 'RECEIVED' } });
-        const image: Record<string, unknown> = { ...(record.dynamodb!.NewImage as Record<string, unknown>), ...overrides, extra: { N: '7' } };
+        const image: Record<string, unknown> = {
+          ...(record.dynamodb!.NewImage as Record<string, unknown>),
+          ...overrides,
+          extra: { N: '7' },
+        };
         if (!(dropped in overrides)) delete image[dropped];
         record.dynamodb!.NewImage = image as never;
         const reference = referenceImage(image);
@@ -119,5 +142,8 @@ test('an attribute value unmarshall refuses is a field error of that record, not
   record.dynamodb!.NewImage = { ...record.dynamodb!.NewImage, amount: {} as never };
   const r = toChangeRecord(record);
   assert.ok(!r.ok);
-  assert.deepEqual(r.errors.map((e) => e.field), ['amount']);
+  assert.deepEqual(
+    r.errors.map((e) => e.field),
+    ['amount'],
+  );
 });

@@ -23,7 +23,8 @@ export function toChangeRecord(record: DynamoDBRecord): Validated<ChangeRecord> 
   if (!record.eventID) errors.push({ field: 'eventID', problem: 'is missing' });
   if (!record.eventName) errors.push({ field: 'eventName', problem: 'is missing' });
   if (!ddb?.SequenceNumber) errors.push({ field: 'dynamodb.SequenceNumber', problem: 'is missing' });
-  if (typeof ddb?.ApproximateCreationDateTime !== 'number') errors.push({ field: 'dynamodb.ApproximateCreationDateTime', problem: 'is missing' });
+  if (typeof ddb?.ApproximateCreationDateTime !== 'number')
+    errors.push({ field: 'dynamodb.ApproximateCreationDateTime', problem: 'is missing' });
   const imageName = record.eventName === 'REMOVE' ? 'OldImage' : 'NewImage';
   const image = ddb?.[imageName];
   if (!image) errors.push({ field: `dynamodb.${imageName}`, problem: `is missing; the stream must use NEW_AND_OLD_IMAGES` });

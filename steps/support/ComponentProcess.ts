@@ -70,7 +70,10 @@ export class ComponentProcess {
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${this.name} did not become ready in ${timeoutMs} ms; its output:\n${this.output}`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`${this.name} did not become ready in ${timeoutMs} ms; its output:\n${this.output}`)),
+        timeoutMs,
+      );
       const check = () => {
         if (this.readyPattern.test(this.output)) {
           clearTimeout(timer);

@@ -5,15 +5,15 @@ setDefaultTimeout(120_000);
 
 // The stack and components start once for the whole run (first start installs moto and the
 // Kafka jars, which can take minutes on a cold cache) and stop after the last scenario.
-BeforeAll({ timeout: 15 * 60_000 }, async function () {
+BeforeAll({ timeout: 15 * 60_000 }, async () => {
   await startPipeline();
 });
 
 // Fault scenarios leave things broken on purpose; put everything back before the next one.
-After({ timeout: 180_000 }, async function () {
+After({ timeout: 180_000 }, async () => {
   await restoreHealthyPipeline();
 });
 
-AfterAll({ timeout: 120_000 }, async function () {
+AfterAll({ timeout: 120_000 }, async () => {
   await stopPipeline();
 });

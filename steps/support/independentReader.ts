@@ -30,9 +30,13 @@ export async function ensurePyarrow(): Promise<string> {
   console.error(`installing ${PYARROW_REQUIREMENT} into ${dir} (first run)…`);
   await run('python3', ['-m', 'venv', dir]);
   try {
-    await run(join(dir, 'bin', 'pip'), ['install', '--disable-pip-version-check', '-q', PYARROW_REQUIREMENT], { maxBuffer: 16 * 1024 * 1024 });
+    await run(join(dir, 'bin', 'pip'), ['install', '--disable-pip-version-check', '-q', PYARROW_REQUIREMENT], {
+      maxBuffer: 16 * 1024 * 1024,
+    });
   } catch (e) {
-    throw new Error(`pip could not install ${PYARROW_REQUIREMENT} from PyPI (check that PyPI is reachable): ${(e as Error).message}`);
+    throw new Error(
+      `pip could not install ${PYARROW_REQUIREMENT} from PyPI (check that PyPI is reachable): ${(e as Error).message}`,
+    );
   }
   await writeFile(marker, `${PYARROW_REQUIREMENT}\n`);
   return python;

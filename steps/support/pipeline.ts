@@ -101,6 +101,7 @@ export async function stopPipeline(): Promise<void> {
 }
 
 export function currentPipeline(): RunningPipeline {
-  if (!pipeline) throw new Error('the pipeline is not running: a scenario must start with "Given the pipeline is running on the local stack"');
+  if (!pipeline)
+    throw new Error('the pipeline is not running: a scenario must start with "Given the pipeline is running on the local stack"');
   return pipeline;
 }
