@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CHANGE_RECORD_FIELDS, changeRecordAvroSchema, parquetSchemaElements } from './avroSchema.ts';
+import { CHANGE_RECORD_FIELD_SPECS, CHANGE_RECORD_FIELDS, changeRecordAvroSchema, parquetSchemaElements } from './avroSchema.ts';
 import { encodeChangeRecord } from './changeRecord.ts';
 import { toParquetRow } from './parquetRow.ts';
 import { sampleChargeback } from '../../fixtures/streamEvents.ts';
@@ -37,4 +37,16 @@ test('the Parquet schema is derived with exact types: DECIMAL(18,4) money, UTC m
   assert.equal(els.chargeback_id!.repetition_type, 'REQUIRED');
   assert.ok(!Object.values(els).some((e) => e.type === 'DOUBLE' || e.type === 'FLOAT'), 'no binary floats anywhere');
   assert.equal(parquetSchemaElements()[0]!.num_children, changeRecordAvroSchema.fields.length);
+});
+
+test('the field specs are derived from the Avro schema: kinds, nullability and decimal precision', () => {
+  const specs = Object.fromEntries(CHANGE_RECORD_FIELD_SPECS.map((s) => [s.name, s]));
+  assert.deepEqual(
+    CHANGE_RECORD_FIELD_SPECS.map((s) => s.name),
+    CHANGE_RECORD_FIELDS,
+  );
+  assert.deepEqual(specs.amount, { name: 'amount', kind: 'decimal', nullable: false, precision: 18, scale: 4 });
+  assert.deepEqual(specs.event_time, { name: 'event_time', kind: 'timestamp-millis', nullable: false });
+  assert.deepEqual(specs.previous_status, { name: 'previous_status', kind: 'string', nullable: true });
+  assert.deepEqual(specs.schema_version, { name: 'schema_version', kind: 'int', nullable: false });
 });

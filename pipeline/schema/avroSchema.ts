@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { ChangeRecord } from './changeRecord.ts';
 
 /**
  * The one schema (DESIGN §2) lives in `chargeback-change.avsc`. This module reads it and is the
@@ -32,7 +33,36 @@ export const AVRO_SCHEMA_PATH = fileURLToPath(new URL('./chargeback-change.avsc'
 
 export const changeRecordAvroSchema: AvroRecordSchema = JSON.parse(readFileSync(AVRO_SCHEMA_PATH, 'utf8'));
 
-export const CHANGE_RECORD_FIELDS: readonly string[] = changeRecordAvroSchema.fields.map((f) => f.name);
+/** A change-record field name; `avroSchema.test.ts` checks the Avro names are exactly the TypeScript type's keys. */
+export type ChangeRecordFieldName = keyof ChangeRecord;
+
+/** The change record's field names in Avro order: the wire JSON's key order and the Parquet column order. */
+export const CHANGE_RECORD_FIELDS: readonly ChangeRecordFieldName[] = changeRecordAvroSchema.fields.map(
+  (f) => f.name as ChangeRecordFieldName,
+);
+
+/** What a change-record field holds, in the terms code on both sides of the topic needs. */
+export interface ChangeRecordFieldSpec {
+  readonly name: ChangeRecordFieldName;
+  /** Avro primitive, or the logical type when there is one (decimal on bytes, timestamp-millis on long). */
+  readonly kind: AvroPrimitive | AvroLogical['logicalType'];
+  readonly nullable: boolean;
+  readonly precision?: number;
+  readonly scale?: number;
+}
+
+/** One spec per field, in Avro order (same order as CHANGE_RECORD_FIELDS). */
+export const CHANGE_RECORD_FIELD_SPECS: readonly ChangeRecordFieldSpec[] = changeRecordAvroSchema.fields.map(specOf);
+
+function specOf(field: AvroField): ChangeRecordFieldSpec {
+  const t = baseType(field);
+  const name = field.name as ChangeRecordFieldName;
+  const nullable = isNullable(field);
+  if (typeof t === 'string') return { name, kind: t, nullable };
+  return t.logicalType === 'decimal'
+    ? { name, kind: t.logicalType, nullable, precision: t.precision ?? 18, scale: t.scale ?? 0 }
+    : { name, kind: t.logicalType, nullable };
+}
 
 /** A field is nullable exactly when its Avro type is a union with null. */
 export function isNullable(field: AvroField): boolean {
