@@ -5,7 +5,9 @@ import { LandingZone, readStreamHistory, reconcile } from '../../pipeline/reconc
 
 /**
  * `chargeback-cdc reconcile`: every change in the table's DynamoDB stream against every landed
- * row. Exit code 0 only when nothing is lost, duplicated, mismatched or unexpected.
+ * row. The expected rows come from the stream's raw images, not from the stream processor's
+ * transform, so a transform bug shows as mismatches. Exit code 0 only when nothing is lost,
+ * duplicated, mismatched or unexpected.
  */
 export async function runReconcile(o: { json: boolean }): Promise<number> {
   const aws = awsClientConfigFromEnv();

@@ -1,13 +1,8 @@
-import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import {
-  DescribeStreamCommand,
-  GetRecordsCommand,
-  GetShardIteratorCommand,
-  type DynamoDBStreamsClient,
-} from '@aws-sdk/client-dynamodb-streams';
-import { toLambdaRecord } from '../aws/index.ts';
-import { toChangeRecord } from '../stream-processor/toChangeRecord.ts';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBStreamsClient, _Record as StreamRecord } from '@aws-sdk/client-dynamodb-streams';
 import type { ChangeRecord, FieldError } from '../schema/index.ts';
+import { expectedChange } from './expectedChange.ts';
+import { readStreamRecords } from './readStreamRecords.ts';
 
 export interface StreamHistory {
   streamArn: string;
@@ -19,55 +14,33 @@ export interface StreamHistory {
 }
 
 /**
- * The source of truth for reconcile: the table's DynamoDB stream read from TRIM_HORIZON in
- * every shard (parents and children alike) up to now, through the same transform the stream
- * processor uses. Works against moto/LocalStack (whose streams never trim) and against AWS
- * within the stream's 24-hour retention.
+ * The source of truth for reconcile: every record of the table's stream (`readStreamRecords`),
+ * each turned into the change that must land by the independent model in `expectedChange.ts` —
+ * not by the stream processor's transform, whose bugs reconcile is there to find.
+ *
+ * `_region` is no longer needed (the records are not converted to Lambda's event shape first);
+ * it stays so existing callers keep compiling.
  */
 export async function readStreamHistory(
   ddb: DynamoDBClient,
   streams: DynamoDBStreamsClient,
   tableName: string,
-  region: string,
+  _region?: string,
   onProgress?: (n: number) => void,
 ): Promise<StreamHistory> {
-  const t = await ddb.send(new DescribeTableCommand({ TableName: tableName }));
-  const streamArn = t.Table?.LatestStreamArn;
-  if (!streamArn) throw new Error(`table ${tableName} has no stream: enable NEW_AND_OLD_IMAGES`);
-  const history: StreamHistory = { streamArn, changes: [], poison: [], oldestEventTime: undefined };
-  const shards = [];
-  let exclusiveStart: string | undefined;
-  do {
-    const d = await streams.send(
-      new DescribeStreamCommand({ StreamArn: streamArn, ...(exclusiveStart ? { ExclusiveStartShardId: exclusiveStart } : {}) }),
-    );
-    shards.push(...(d.StreamDescription?.Shards ?? []));
-    exclusiveStart = d.StreamDescription?.LastEvaluatedShardId;
-  } while (exclusiveStart);
+  const { streamArn, records } = await readStreamRecords(ddb, streams, tableName, onProgress);
+  return { streamArn, ...streamHistoryOf(records) };
+}
 
-  for (const shard of shards) {
-    let iterator = (
-      await streams.send(
-        new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shard.ShardId!, ShardIteratorType: 'TRIM_HORIZON' }),
-      )
-    ).ShardIterator;
-    // An open shard always returns a next iterator; stop after a few empty reads in a row (caught up).
-    let empty = 0;
-    while (iterator && empty < 3) {
-      const r = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
-      iterator = r.NextShardIterator;
-      const records = r.Records ?? [];
-      empty = records.length ? 0 : empty + 1;
-      for (const rec of records) {
-        const c = toChangeRecord(toLambdaRecord(rec, streamArn, region));
-        if (c.ok) {
-          history.changes.push(c.value);
-          if (!history.oldestEventTime || c.value.event_time < history.oldestEventTime)
-            history.oldestEventTime = c.value.event_time;
-        } else history.poison.push({ eventID: rec.eventID, errors: c.errors });
-      }
-      onProgress?.(history.changes.length + history.poison.length);
-    }
+/** The pure half of readStreamHistory: raw stream records → expected changes and poison. */
+export function streamHistoryOf(records: readonly StreamRecord[]): Omit<StreamHistory, 'streamArn'> {
+  const history: Omit<StreamHistory, 'streamArn'> = { changes: [], poison: [], oldestEventTime: undefined };
+  for (const rec of records) {
+    const c = expectedChange(rec);
+    if (c.ok) {
+      history.changes.push(c.value);
+      if (!history.oldestEventTime || c.value.event_time < history.oldestEventTime) history.oldestEventTime = c.value.event_time;
+    } else history.poison.push({ eventID: rec.eventID, errors: c.errors });
   }
   return history;
 }
