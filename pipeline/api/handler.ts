@@ -3,7 +3,8 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { awsClientConfigFromEnv } from '../aws/index.ts';
 import { Service, stageMetrics, type CatalogueMetrics } from '../metrics/index.ts';
-import { ApiError } from './errors.ts';
+import { ApiError, MethodNotAllowedError, RouteNotFoundError, ValidationError } from './errors.ts';
+import { errorResponse } from './errorResponse.ts';
 import { parseJsonBody } from './parseBody.ts';
 import { ChargebackRepository } from './ChargebackRepository.ts';
 import { ChargebackRoutes } from './routes.ts';
@@ -40,21 +41,21 @@ function createRouter(routes: ChargebackRoutes) {
     const path = event.rawPath.replace(/\/+$/, '') || '/';
     try {
       if (path === '/chargebacks') {
-        if (method === 'POST') return json(201, await routes.create(parseJsonBody(event.body, event.isBase64Encoded)));
-        return methodNotAllowed(method, 'POST');
+        if (method === 'POST') return json(201, await routes.create(parseJsonBody(event)));
+        throw new MethodNotAllowedError(method, 'POST');
       }
       const m = /^\/chargebacks\/([^/]+)$/.exec(path);
       if (m) {
-        const id = decodeURIComponent(m[1]!);
+        const id = chargebackIdOf(m[1]!);
         if (method === 'GET') return json(200, await routes.get(id));
-        if (method === 'PATCH') return json(200, await routes.changeStatus(id, parseJsonBody(event.body, event.isBase64Encoded)));
+        if (method === 'PATCH') return json(200, await routes.changeStatus(id, parseJsonBody(event)));
         if (method === 'DELETE') return json(200, await routes.delete(id));
-        return methodNotAllowed(method, 'GET, PATCH, DELETE');
+        throw new MethodNotAllowedError(method, 'GET, PATCH, DELETE');
       }
-      return json(404, { error: 'NOT_FOUND', message: `no route for ${method} ${path}` });
+      throw new RouteNotFoundError(method, path);
     } catch (e) {
       if (e instanceof ApiError) {
-        return json(e.statusCode, { error: e.code, message: e.message, ...(e.errors.length ? { errors: e.errors } : {}) });
+        return errorResponse(e);
       }
       logger.error('request failed', { method, path, error: e as Error });
       return json(500, { error: 'INTERNAL', message: 'internal error; see the API logs' });
@@ -62,15 +63,27 @@ function createRouter(routes: ChargebackRoutes) {
   };
 }
 
-function json(statusCode: number, body: unknown): APIGatewayProxyStructuredResultV2 {
-  return { statusCode, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
+/**
+ * The `{id}` path segment, percent-decoded. Bad percent-encoding (`%E0%A4`, `%zz`) and ids longer
+ * than any chargeback id are the request's problem (400), not a DynamoDB error (500).
+ */
+function chargebackIdOf(segment: string): string {
+  let id: string;
+  try {
+    id = decodeURIComponent(segment);
+  } catch {
+    throw new ValidationError([{ field: 'chargeback_id', problem: 'is not valid percent-encoded UTF-8 in the path' }]);
+  }
+  if (id.length > MAX_ID_LENGTH)
+    throw new ValidationError([{ field: 'chargeback_id', problem: `must be at most ${MAX_ID_LENGTH} characters` }]);
+  return id;
 }
 
-function methodNotAllowed(method: string, allow: string): APIGatewayProxyStructuredResultV2 {
-  return {
-    ...json(405, { error: 'METHOD_NOT_ALLOWED', message: `${method} is not allowed here; use ${allow}` }),
-    headers: { 'content-type': 'application/json', allow },
-  };
+/** The schema's limit on chargeback_id; DynamoDB refuses keys over 2048 bytes, which would surface as a 500. */
+const MAX_ID_LENGTH = 128;
+
+function json(statusCode: number, body: unknown): APIGatewayProxyStructuredResultV2 {
+  return { statusCode, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
 }
 
 let cached: ReturnType<typeof createApiHandler> | undefined;

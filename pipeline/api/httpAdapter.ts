@@ -1,11 +1,21 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { errorResponse } from './errorResponse.ts';
+import { PayloadTooLargeError } from './errors.ts';
 
 type Handler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
 export type ExtraRoute = (req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>;
 
 /** 1 MiB, below API Gateway's 10 MB payload limit; a chargeback body is a few hundred bytes. */
 const MAX_BODY_BYTES = 1024 * 1024;
+/**
+ * How much of an over-limit body is still read (and discarded) before the 413 goes out. Closing
+ * a socket with unread input makes the kernel send a reset, and most clients only read the
+ * response once they have sent their body, so they would see ECONNRESET instead of the 413.
+ * Past this, the 413 is sent at once and the connection closed (the sender may then see a reset).
+ */
+const MAX_DRAINED_BYTES = 256 * 1024 * 1024;
 
 /**
  * Serves an API Gateway HTTP API (payload v2) handler over plain HTTP, so the exact Lambda
@@ -17,16 +27,17 @@ export function serveApiHandler(handler: Handler, opts: { port: number; host?: s
     try {
       for (const route of opts.extra ?? []) if (await route(req, res)) return;
       const body = await readBody(req);
-      if (body === undefined)
-        return send(res, {
-          statusCode: 413,
-          body: JSON.stringify({ error: 'PAYLOAD_TOO_LARGE', message: `body over ${MAX_BODY_BYTES} bytes` }),
-        });
+      if (body === undefined) {
+        const r = errorResponse(new PayloadTooLargeError(MAX_BODY_BYTES));
+        return send(res, { ...r, headers: { ...r.headers, connection: 'close' } });
+      }
       send(res, await handler(toEvent(req, body)));
     } catch (e) {
-      send(res, { statusCode: 500, body: JSON.stringify({ error: 'INTERNAL', message: (e as Error).message }) });
+      if (!res.headersSent)
+        send(res, { statusCode: 500, body: JSON.stringify({ error: 'INTERNAL', message: (e as Error).message }) });
     }
   });
+  server.on('clientError', answerMalformedRequest);
   return new Promise((resolve, reject) => {
     server.once('error', (e: NodeJS.ErrnoException) =>
       reject(
@@ -39,18 +50,46 @@ export function serveApiHandler(handler: Handler, opts: { port: number; host?: s
   });
 }
 
-async function readBody(req: IncomingMessage): Promise<string | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const c of req) {
-    size += (c as Buffer).length;
-    if (size > MAX_BODY_BYTES) return undefined;
-    chunks.push(c as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+/** The body's bytes, or undefined when it is over MAX_BODY_BYTES (the rest is drained, see MAX_DRAINED_BYTES). */
+function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    // Not `for await`: leaving that loop early destroys the request, and with it the socket.
+    let chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size <= MAX_BODY_BYTES) chunks.push(c);
+      else chunks = [];
+      if (size > MAX_DRAINED_BYTES) resolve(undefined);
+    });
+    req.on('end', () => resolve(size > MAX_BODY_BYTES ? undefined : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
 }
 
-function toEvent(req: IncomingMessage, body: string): APIGatewayProxyEventV2 {
+/**
+ * Node's HTTP parser refuses a malformed request (bad bytes in the path or a header, headers too
+ * large) before any handler runs; answer that with the API's JSON error shape instead of a bare 400.
+ */
+function answerMalformedRequest(err: NodeJS.ErrnoException, socket: Duplex): void {
+  if (err.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const [status, code] =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'REQUEST_HEADERS_TOO_LARGE']
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'REQUEST_TIMEOUT']
+        : [400, 'BAD_REQUEST'];
+  const body = JSON.stringify({ error: code, message: `malformed HTTP request: ${err.message}` });
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
+}
+
+function toEvent(req: IncomingMessage, bytes: Buffer): APIGatewayProxyEventV2 {
+  const body = bodyOf(bytes);
   const url = new URL(req.url ?? '/', 'http://local');
   const method = (req.method ?? 'GET').toUpperCase();
   const headers = Object.fromEntries(
@@ -63,8 +102,7 @@ function toEvent(req: IncomingMessage, body: string): APIGatewayProxyEventV2 {
     rawQueryString: url.search.slice(1),
     headers,
     queryStringParameters: Object.fromEntries(url.searchParams),
-    isBase64Encoded: false,
-    body: body || undefined,
+    ...body,
     requestContext: {
       accountId: 'local',
       apiId: 'local',
@@ -84,6 +122,20 @@ function toEvent(req: IncomingMessage, body: string): APIGatewayProxyEventV2 {
       },
     },
   };
+}
+
+/**
+ * Text when the bytes are valid UTF-8, else base64 with isBase64Encoded, as API Gateway does for a
+ * body it does not pass as text: the handler then sees the exact bytes and can refuse them, where a
+ * lenient decode would have replaced them with U+FFFD.
+ */
+function bodyOf(bytes: Buffer): Pick<APIGatewayProxyEventV2, 'body' | 'isBase64Encoded'> {
+  if (bytes.length === 0) return { isBase64Encoded: false };
+  try {
+    return { body: new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes), isBase64Encoded: false };
+  } catch {
+    return { body: bytes.toString('base64'), isBase64Encoded: true };
+  }
 }
 
 function send(res: ServerResponse, r: APIGatewayProxyStructuredResultV2): void {
