@@ -13,6 +13,8 @@ interface Counts {
   skipped: number;
 }
 const rows: Array<[string, Counts]> = [];
+/** The reports folder: `reports` for npm test, `reports/fast` for test:fast. */
+const dir = process.argv[2] ?? 'reports';
 
 function tap(file: string, name: string) {
   if (!existsSync(file)) return;
@@ -53,11 +55,13 @@ function surefire(dir: string, name: string) {
   rows.push([name, c]);
 }
 
-tap('reports/unit.tap', 'unit and property tests');
-tap('reports/infra.tap', 'infra tests');
-tap('reports/integration.tap', 'integration tests');
-surefire('pipeline/flink-job/target/surefire-reports', 'flink job tests');
-cucumber('reports/cucumber.json');
+tap(join(dir, 'unit.tap'), 'unit and property tests');
+tap(join(dir, 'infra.tap'), 'infra tests');
+tap(join(dir, 'integration.tap'), 'integration tests');
+// Surefire's reports live in Maven's target/: read them only when this run ran the Java suite.
+const statusText = existsSync(join(dir, 'suite-status.txt')) ? readFileSync(join(dir, 'suite-status.txt'), 'utf8') : '';
+if (/^flink job \(maven\) /m.test(statusText)) surefire('pipeline/flink-job/target/surefire-reports', 'flink job tests');
+cucumber(join(dir, 'cucumber.json'));
 
 // Suites that failed without a report of their own (type errors, a stack that would not start).
 const reported = new Set(rows.map(([n]) => n));
@@ -66,10 +70,10 @@ const byStatus: Record<string, string> = {
   'acceptance (cucumber)': 'acceptance scenarios',
   'integration tests (real stack)': 'integration tests',
   'flink job (maven)': 'flink job tests',
-  'infra (synth, bundles, checkov)': 'infra tests',
+  'infra (synth, validate, bundles, checkov)': 'infra tests',
 };
-if (existsSync('reports/suite-status.txt')) {
-  for (const line of readFileSync('reports/suite-status.txt', 'utf8').trim().split('\n')) {
+if (statusText) {
+  for (const line of statusText.trim().split('\n')) {
     const m = /^(.*) (\d+)$/.exec(line);
     if (!m || m[2] === '0') continue;
     const reportName = byStatus[m[1]!];

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# `npm run test:fast`: the loop to run all day — types, lint, and the unit and property tests of
+# every folder including infra's synth tests, with no servers, no Java and no checkov. The last
+# line is "N passed, N failed". `npm test` runs all of this and the suites that need servers.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+source scripts/test-lib.sh
+export REPORTS=reports/fast
+mkdir -p "$REPORTS"
+rm -f "$REPORTS"/*.tap "$REPORTS/suite-status.txt"
+export TEST_CONCURRENCY="${TEST_CONCURRENCY:-2}"
+start=$SECONDS
+suite "typecheck" npx tsc --noEmit -p tsconfig.json
+suite "lint (biome)" npx biome check .
+# shellcheck disable=SC2046
+suite "unit and property tests" node_tests "$REPORTS/unit.tap" $(unit_test_files) $(infra_unit_test_files)
+echo ""
+echo "test:fast: $((SECONDS - start)) s"
+node scripts/summarize.ts "$REPORTS"
+[ ${#failed_suites[@]} -eq 0 ]
