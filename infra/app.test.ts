@@ -148,8 +148,14 @@ describe('the deployment as a whole', () => {
     );
   });
 
-  it('uses an encrypted, locked S3 backend when configured', () => {
+  it('uses an encrypted, locked S3 backend when configured, and then requires the Terraform that can lock it (>= 1.10)', () => {
     const remote = synth({ backend: { kind: 's3', bucket: 'acme-tfstate' } });
+    for (const [name, st] of stacksOf(remote)) {
+      const tf = st.terraform as { backend: { s3: Record<string, unknown> }; required_version: string };
+      assert.equal(tf.backend.s3.use_lockfile, true, name);
+      // use_lockfile is an unknown key to Terraform 1.5–1.9: their init fails on it.
+      assert.equal(tf.required_version, '>= 1.10.0', name);
+    }
     const backend = (remote.api.terraform as { backend: { s3: Record<string, unknown> } }).backend.s3;
     assert.deepEqual(backend, {
       bucket: 'acme-tfstate',
@@ -158,5 +164,24 @@ describe('the deployment as a whole', () => {
       encrypt: true,
       use_lockfile: true,
     });
+  });
+
+  it('keeps Terraform >= 1.5 (import blocks) where nothing needs more: local state, or S3 locked by a DynamoDB table', () => {
+    const tfOf = (st: TfJson) => st.terraform as { backend: { s3?: Record<string, unknown> }; required_version: string };
+    for (const [name, st] of stacks) assert.equal(tfOf(st).required_version, '>= 1.5.0', name);
+    const dynamo = synth({ backend: { kind: 's3', bucket: 'acme-tfstate', dynamodbTable: 'tf-locks' } });
+    for (const [name, st] of stacksOf(dynamo)) {
+      assert.equal(tfOf(st).backend.s3?.use_lockfile, undefined, name);
+      assert.equal(tfOf(st).backend.s3?.dynamodb_table, 'tf-locks', name);
+      assert.equal(tfOf(st).required_version, '>= 1.5.0', name);
+    }
+  });
+
+  it('accepts hashicorp/aws 5.100 (the version validated here) up to 6.x, not only the 6.25.0 the bindings were generated from', () => {
+    for (const [name, st] of stacks) {
+      const aws = (st.terraform as { required_providers: Record<string, { source: string; version: string }> }).required_providers
+        .aws!;
+      assert.deepEqual(aws, { source: 'aws', version: '>= 5.100.0, < 7.0.0' }, name);
+    }
   });
 });

@@ -5,6 +5,7 @@ import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-i
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition/index.js';
 import type { InfraConfig } from '../config/InfraConfig.ts';
 import type { Names } from '../config/names.ts';
+import { AWS_PROVIDER_VERSIONS, requiredTerraformVersion, usesS3Lockfile } from './terraformVersions.ts';
 
 /** What every stack knows: the config, the names derived from it, and where things live on disk. */
 export interface StackContext {
@@ -48,15 +49,16 @@ export abstract class ChargebackStack extends TerraformStack {
         ...(config.backend.dynamodbTable ? { dynamodbTable: config.backend.dynamodbTable } : {}),
       });
       // S3-native state locking (Terraform >= 1.10); cdktf 0.21's S3BackendConfig predates it.
-      if (!config.backend.dynamodbTable) this.addOverride('terraform.backend.s3.use_lockfile', true);
+      if (usesS3Lockfile(config.backend)) this.addOverride('terraform.backend.s3.use_lockfile', true);
     } else {
       // Relative to the stack's folder (cdktf.out/stacks/<id>), so every stack and every
       // terraform_remote_state that reads it finds the same file wherever the repo is checked out.
       const stackDir = path.join(scope.outdir, 'stacks', id);
       new LocalBackend(this, { path: path.relative(stackDir, path.join(ctx.stateDir, `terraform.${id}.tfstate`)) });
     }
-    // Import blocks (table/bucket `import` mode) need Terraform 1.5.
-    this.addOverride('terraform.required_version', '>= 1.5.0');
+    this.addOverride('terraform.required_version', requiredTerraformVersion(config.backend));
+    // A range instead of the bindings' exact 6.25.0 pin (why: terraformVersions.ts).
+    this.addOverride('terraform.required_providers.aws.version', AWS_PROVIDER_VERSIONS);
     this.accountId = new DataAwsCallerIdentity(this, 'caller').accountId;
     this.partition = new DataAwsPartition(this, 'partition').partition;
   }
