@@ -1,12 +1,4 @@
-import {
-  minDefined,
-  ratio,
-  STREAM_BATCH_SIZES,
-  engineIdentical,
-  type BenchResults,
-  type BenchSummary,
-  type TargetOutcome,
-} from './summary.ts';
+import { STREAM_BATCH_SIZES, engineIdentical, type BenchResults, type BenchSummary, type TargetOutcome } from './summary.ts';
 
 /** The human report of a run (stdout, and docs/benchmarks.md with `markdown`). */
 
@@ -41,15 +33,6 @@ export function formatReport(s: BenchSummary, r: BenchResults, markdown = false)
       fmt(s.flink_records_per_s),
       `writer = ${fmt(s.writer_vs_flink, 2)} × Flink`,
     ],
-    ...(r.writerPrototype
-      ? [
-          [
-            'embedded writer + bench/prototypes patches',
-            fmt(r.writerPrototype.recordsPerS),
-            `${fmt(ratio(r.writerPrototype.recordsPerS, minDefined(s.consume_ceiling_records_per_s ?? undefined, s.encode_ceiling_records_per_s ?? undefined)), 2)} × ceiling, ${fmt(ratio(r.writerPrototype.recordsPerS, s.flink_records_per_s), 2)} × Flink`,
-          ],
-        ]
-      : []),
     ...STREAM_BATCH_SIZES.map((b) => {
       const run = r.streamProcessor.find((x) => x.batchSize === b);
       const note = run
@@ -57,15 +40,6 @@ export function formatReport(s: BenchSummary, r: BenchResults, markdown = false)
         : '';
       return [`stream processor, batch ${fmt(b)} (handler → Kafka, acks=all)`, fmt(sp(b)), note];
     }),
-    ...(r.streamProcessorPrototype
-      ? [
-          [
-            'stream processor, batch 1,000 + bench/prototypes patches',
-            fmt(r.streamProcessorPrototype.recordsPerS),
-            `handler alone ${fmt(r.streamProcessorPrototype.withoutKafkaRecordsPerS)}, kafkajs producer alone ${fmt(r.streamProcessorPrototype.kafkaOnlyRecordsPerS)}`,
-          ],
-        ]
-      : []),
   ];
   const parts = [
     formatTable(['stage', 'records/s', 'compared'], stageRows, markdown),

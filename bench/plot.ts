@@ -29,13 +29,6 @@ export function throughputBars(s: BenchSummary, r: BenchResults): Bar[] {
     { group: 'Kafka → Parquet in S3', label: 'embedded writer', value: s.writer_records_per_s, kind: 'stage' },
     { group: 'Kafka → Parquet in S3', label: 'Flink job (MiniCluster)', value: s.flink_records_per_s, kind: 'stage' },
   ];
-  if (r.writerPrototype)
-    bars.push({
-      group: 'Kafka → Parquet in S3',
-      label: 'embedded writer + bench/prototypes',
-      value: r.writerPrototype.recordsPerS,
-      kind: 'stage',
-    });
   for (const sp of r.streamProcessor) {
     const g = `stream processor, batch ${sp.batchSize.toLocaleString('en-US')}`;
     bars.push({ group: g, label: 'handler alone (no Kafka)', value: sp.withoutKafkaRecordsPerS ?? null, kind: 'ceiling' });
@@ -47,14 +40,6 @@ export function throughputBars(s: BenchSummary, r: BenchResults): Bar[] {
       kind: 'ceiling',
     });
     bars.push({ group: g, label: 'handler → Kafka', value: sp.recordsPerS, kind: 'stage' });
-  }
-  if (r.streamProcessorPrototype) {
-    bars.push({
-      group: 'stream processor, batch 1,000',
-      label: 'handler → Kafka + bench/prototypes',
-      value: r.streamProcessorPrototype.recordsPerS,
-      kind: 'stage',
-    });
   }
   for (const e of r.engines)
     bars.push({ group: 'Parquet engines (encode only)', label: e.engine, value: e.rowsPerS ?? null, kind: 'engine' });

@@ -12,7 +12,6 @@ import { throughputBars, throughputSvg } from './plot.ts';
 import { preloadTopic } from './preloadTopic.ts';
 import { summariseProfile } from './profileSummary.ts';
 import { phase, progress } from './progress.ts';
-import { applyPrototypes } from './prototypes/applyPrototypes.ts';
 import { measureConsumeCeiling } from './stages/consumeCeiling.ts';
 import { measureEndToEnd } from './stages/endToEnd.ts';
 import { measureStreamProcessor, probeDefaultTopic } from './stages/streamProcessor.ts';
@@ -35,7 +34,6 @@ export interface RunBenchOptions {
  * bench/results/<timestamp>.json with a throughput plot (<timestamp>.svg) beside it.
  *
  * Environment: BENCH_PROFILE=1 writes a CPU profile of the writer and summarises it;
- * BENCH_PROTOTYPES=1 also runs the writer with bench/prototypes/*.patch applied, on the same topic;
  * BENCH_KEEP=1 keeps the run's topics, buckets, table and queue.
  *
  * Exit status: 0 when every stage was measured (targets missed are reported, not failures:
@@ -84,7 +82,6 @@ export async function runBench(o: RunBenchOptions): Promise<number> {
     `chargeback-cdc bench, ${mode} mode: ${cfg.topicRecords.toLocaleString('en-US')}-record topic, results in ${relative(REPO_ROOT, resultsDir)}/${stamp}.json`,
   );
   let stack: BenchStack | undefined;
-  let proto: ReturnType<typeof applyPrototypes> | undefined;
   try {
     stack = await phase('local stack', () => BenchStack.open());
     const s = stack;
@@ -117,17 +114,6 @@ export async function runBench(o: RunBenchOptions): Promise<number> {
         measureEmbeddedWriter(s, { ...writerOpts, ...(profileDir ? { cpuProfileDir: profileDir } : {}) }),
       );
     if (profileDir) results.writerProfile = summariseLargestProfile(profileDir);
-    proto =
-      process.env.BENCH_PROTOTYPES && wanted(BenchStage.WRITER)
-        ? await stage('applying bench/prototypes patches to a copy of pipeline/', async () => applyPrototypes())
-        : undefined;
-    const patched = proto;
-    if (patched) {
-      results.writerPrototype = await stage('embedded writer with bench/prototypes patches', async () => ({
-        ...(await measureEmbeddedWriter(s, { ...writerOpts, root: patched.root, variant: 'writer-prototype' })),
-        patches: patched.patches.map((p) => relative(REPO_ROOT, p)),
-      }));
-    }
     if (wanted(BenchStage.FLINK))
       results.flink = await stage('Flink job', () =>
         measureFlinkJob(s, {
@@ -163,18 +149,6 @@ export async function runBench(o: RunBenchOptions): Promise<number> {
     if (wanted(BenchStage.STREAM)) {
       results.streamProcessor =
         (await stage('stream processor', () => measureStreamProcessor(s, { recordsPerBatchSize: cfg.streamRecords }))) ?? [];
-      if (patched) {
-        const runs = await stage('stream processor with bench/prototypes patches', () =>
-          measureStreamProcessor(s, {
-            recordsPerBatchSize: cfg.streamRecords,
-            batchSizes: [1_000],
-            root: patched.root,
-            variant: 'stream-processor-prototype',
-            withoutJava: true,
-          }),
-        );
-        results.streamProcessorPrototype = runs?.[0];
-      }
       progress(
         "stream processor, batch 10,000 on a topic with the broker's default max.message.bytes (a refusal logged by kafkajs below is what this checks)",
       );
@@ -190,7 +164,6 @@ export async function runBench(o: RunBenchOptions): Promise<number> {
   } catch (e) {
     results.errors.push({ stage: 'setup', message: (e as Error).message });
   } finally {
-    proto?.cleanup();
     await stack?.close();
     rmSync(work, { recursive: true, force: true });
     results.durationMs = Date.now() - startedAt.getTime();

@@ -107,10 +107,6 @@ export interface BenchResults {
   defaultEngine?: string;
   /** The engine the numbers choose (should equal defaultEngine; a note says so when it does not). */
   chosenEngine?: string;
-  /** The writer with bench/prototypes/*.patch applied, on the same topic (BENCH_PROTOTYPES=1). */
-  writerPrototype?: WriterRun & { patches: string[] };
-  /** The stream processor with the same patches, batch 1 000 (BENCH_PROTOTYPES=1). */
-  streamProcessorPrototype?: StreamProcessorRun;
   /** Top of the writer's CPU profile (BENCH_PROFILE=1). */
   writerProfile?: Array<{ fn: string; selfPct: number; totalPct: number }>;
   /** Findings that are not numbers (e.g. a batch size the default broker refuses). */
@@ -152,8 +148,6 @@ export interface BenchSummary {
   rollover_ms: number;
   writer_peak_rss_mb: number | null;
   flink_peak_rss_mb: number | null;
-  writer_prototype_records_per_s?: number | null;
-  stream_processor_prototype_records_per_s_at_1000?: number | null;
   parquet_engine_default: string | null;
   parquet_engines: Array<{
     engine: string;
@@ -230,10 +224,6 @@ export function buildSummary(r: BenchResults): BenchSummary {
     rollover_ms: r.e2e?.rolloverMs ?? 1_000,
     writer_peak_rss_mb: n(r.writer?.peakRssMb),
     flink_peak_rss_mb: n(r.flink?.peakRssMb),
-    ...(r.writerPrototype ? { writer_prototype_records_per_s: n(r.writerPrototype.recordsPerS) } : {}),
-    ...(r.streamProcessorPrototype
-      ? { stream_processor_prototype_records_per_s_at_1000: n(r.streamProcessorPrototype.recordsPerS) }
-      : {}),
     parquet_engine_default: r.defaultEngine ?? null,
     parquet_engines: r.engines.map((e) => ({
       engine: e.engine,

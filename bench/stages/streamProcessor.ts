@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { ensureFlinkJarBuilt, flinkJarPath } from '../../pipeline/flink-job/index.ts';
@@ -38,18 +38,12 @@ export async function measureStreamProcessor(
   o: {
     recordsPerBatchSize: (batchSize: number) => number;
     batchSizes?: readonly number[];
-    /** Another checkout of pipeline/ (a prototype, see bench/prototypes); default this repo. */
-    root?: string;
     variant?: string;
     /** Skip the Java-client reference (it does not depend on the handler). */
     withoutJava?: boolean;
   },
 ): Promise<StreamProcessorRun[]> {
-  const { createPorts, processStreamBatch } = o.root
-    ? ((await import(
-        pathToFileURL(join(o.root, 'pipeline', 'stream-processor', 'index.ts')).href
-      )) as typeof import('../../pipeline/stream-processor/index.ts'))
-    : await import('../../pipeline/stream-processor/index.ts');
+  const { createPorts, processStreamBatch } = await import('../../pipeline/stream-processor/index.ts');
   const sizes = o.batchSizes ?? STREAM_BATCH_SIZES;
   const topic = await stack.createTopic(o.variant ?? 'stream-processor', [
     { name: 'max.message.bytes', value: String(MSK_SERVERLESS_MAX_MESSAGE_BYTES) },

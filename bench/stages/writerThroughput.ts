@@ -17,8 +17,6 @@ export interface WriterBenchOptions {
   timeoutMs: number;
   /** Write a V8 CPU profile of the writer process into this folder. */
   cpuProfileDir?: string;
-  /** Run the writer from another checkout of pipeline/ (a prototype, bench/prototypes/applyPrototypes.ts); default this repo. */
-  root?: string;
   /** Name of the bucket/group (default `writer`), so several variants can run in one benchmark. */
   variant?: string;
 }
@@ -36,7 +34,7 @@ export async function measureEmbeddedWriter(stack: BenchStack, o: WriterBenchOpt
   const nodeArgs = o.cpuProfileDir ? [`--cpu-prof`, `--cpu-prof-dir=${o.cpuProfileDir}`] : [];
   if (o.cpuProfileDir) mkdirSync(o.cpuProfileDir, { recursive: true });
   const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'pipeline/parquet-writer/main.ts'], {
-    cwd: o.root ?? REPO_ROOT,
+    cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {
       ...process.env,
