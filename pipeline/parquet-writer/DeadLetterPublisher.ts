@@ -43,7 +43,7 @@ export class DeadLetterPublisher {
           });
         }
       },
-      { ...this.options, isRetriable: (e) => e instanceof DeadLetterPublishError },
+      this.options,
     );
   }
 }

@@ -9,15 +9,15 @@ import {
   type S3ClientConfig,
 } from '@aws-sdk/client-s3';
 import type { AwsClientConfig } from '../aws/index.ts';
-import { ConditionalWriteConflictError, StorageRejectedError, StorageUnavailableError } from './errors.ts';
+import { classifyStorageError, describeSdkError, httpStatusOf } from './classifyStorageError.ts';
+import { ConditionalWriteConflictError } from './errors.ts';
 import { retryForever, type BackoffOptions, type RetryInfo } from './retryForever.ts';
 import type { ObjectStore, S3ObjectInfo } from './ObjectStore.ts';
 
 /**
- * The writer's only door to S3: every call is retried forever on transport errors, 5xx, 429 and
- * a missing bucket (the local stack may still be creating it), with a RetryInfo for the log line.
- * Anything else (403, 400…) is a StorageRejectedError; a failed If-Match/If-None-Match is a
- * ConditionalWriteConflictError. 404 is an answer, not an error, for get/head.
+ * The writer's only door to S3: every failure is classified (`classifyStorageError`) and retried
+ * forever while it `canRetry`, with a RetryInfo for the log line; a failed If-Match/If-None-Match
+ * is a ConditionalWriteConflictError. 404 is an answer, not an error, for get/head/copy.
  */
 export interface LandingStoreOptions {
   bucket: string;
@@ -26,37 +26,8 @@ export interface LandingStoreOptions {
   signal?: AbortSignal;
 }
 
-interface SdkError {
-  name?: string;
-  code?: string;
-  message?: string;
-  $metadata?: { httpStatusCode?: number };
-}
-
-function statusOf(e: unknown): number | undefined {
-  return (e as SdkError)?.$metadata?.httpStatusCode;
-}
-
-/** Transport failures (no HTTP answer), 5xx, 408, 429 and NoSuchBucket are worth waiting out. */
-export function isRetriableStorageError(e: unknown): boolean {
-  if (e instanceof StorageUnavailableError) return true;
-  if (e instanceof StorageRejectedError || e instanceof ConditionalWriteConflictError) return false;
-  const err = e as SdkError;
-  if (err?.name === 'NoSuchBucket') return true;
-  const status = statusOf(e);
-  if (status === undefined) return true;
-  return status >= 500 || status === 408 || status === 429;
-}
-
 function isNotFound(e: unknown): boolean {
-  const err = e as SdkError;
-  return statusOf(e) === 404 && err?.name !== 'NoSuchBucket';
-}
-
-function describe(e: unknown): string {
-  const err = e as SdkError;
-  const status = statusOf(e);
-  return `${err?.name ?? 'Error'}${err?.code && err.code !== err.name ? ` ${err.code}` : ''}${status ? ` (HTTP ${status})` : ''}: ${err?.message ?? String(e)}`;
+  return httpStatusOf(e) === 404 && (e as { name?: string })?.name !== 'NoSuchBucket';
 }
 
 /**
@@ -83,19 +54,17 @@ export class LandingStore implements ObjectStore {
   }
 
   private retry<T>(operation: string, fn: () => Promise<T>): Promise<T> {
-    return retryForever(operation, fn, {
+    const classified = async () => {
+      try {
+        return await fn();
+      } catch (e) {
+        throw classifyStorageError(e, operation, this.bucket);
+      }
+    };
+    return retryForever(operation, classified, {
       backoff: this.options.backoff,
-      isRetriable: isRetriableStorageError,
       onRetry: this.options.onRetry,
       signal: this.options.signal,
-    }).catch((e: unknown) => {
-      if (e instanceof Error && 'canRetry' in e) throw e;
-      throw new StorageRejectedError(
-        `S3 ${operation} in bucket ${this.bucket} was refused: ${describe(e)}; check the bucket name, credentials and IAM policy`,
-        {
-          cause: e,
-        },
-      );
     });
   }
 
@@ -120,15 +89,18 @@ export class LandingStore implements ObjectStore {
         );
         return out.ETag ?? '';
       } catch (e) {
-        const status = statusOf(e);
+        const status = httpStatusOf(e);
         // 412 Precondition Failed; 404 on If-Match (the object is gone); 409 ConditionalRequestConflict (AWS, concurrent conditional writes).
         if (
           (condition.ifMatch || condition.ifNoneMatch) &&
           (status === 412 || status === 409 || (status === 404 && condition.ifMatch))
         ) {
-          throw new ConditionalWriteConflictError(`conditional PutObject ${key} lost to a concurrent writer: ${describe(e)}`, {
-            cause: e,
-          });
+          throw new ConditionalWriteConflictError(
+            `conditional PutObject ${key} lost to a concurrent writer: ${describeSdkError(e)}`,
+            {
+              cause: e,
+            },
+          );
         }
         throw e;
       }

@@ -1,11 +1,13 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { isRetriableStorageError } from './LandingStore.ts';
+import { classifyStorageError } from './classifyStorageError.ts';
+import { ConditionalWriteConflictError, StorageRejectedError, StorageUnavailableError } from './errors.ts';
 
 const sdk = (name: string, status?: number) =>
   Object.assign(new Error(name), { name, $metadata: status === undefined ? {} : { httpStatusCode: status } });
+const classify = (e: unknown) => classifyStorageError(e, 'PutObject k', 'b');
 
-describe('LandingStore error classification', () => {
+describe('classifyStorageError', () => {
   it('waits out an unreachable endpoint, 5xx, throttling and a bucket that does not exist yet', () => {
     for (const e of [
       Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:4566'), { code: 'ECONNREFUSED' }),
@@ -17,13 +19,24 @@ describe('LandingStore error classification', () => {
       sdk('NoSuchBucket', 404),
       sdk('TimeoutError'),
     ]) {
-      assert.equal(isRetriableStorageError(e), true, e.message);
+      const c = classify(e);
+      assert.ok(c instanceof StorageUnavailableError, e.message);
+      assert.equal(c.canRetry, true, e.message);
+      assert.equal(c.cause, e);
     }
   });
 
-  it('stops on refusals that waiting cannot fix', () => {
+  it('stops on refusals that waiting cannot fix, naming the operation and what to check', () => {
     for (const e of [sdk('AccessDenied', 403), sdk('InvalidRequest', 400), sdk('PreconditionFailed', 412)]) {
-      assert.equal(isRetriableStorageError(e), false, e.message);
+      const c = classify(e);
+      assert.ok(c instanceof StorageRejectedError, e.message);
+      assert.equal(c.canRetry, false, e.message);
+      assert.match(c.message, /^S3 PutObject k in bucket b was refused: .*check the bucket name, credentials and IAM policy$/);
     }
+  });
+
+  it('passes errors that are already classified through unchanged', () => {
+    const conflict = new ConditionalWriteConflictError('lost');
+    assert.equal(classify(conflict), conflict);
   });
 });

@@ -1,33 +1,28 @@
+import { CdcError } from '../errors/index.ts';
+
 /**
- * Errors of the embedded Parquet writer. Each has a stable `code` and a `canRetry` flag, so the
- * retry loop asks the error instead of parsing messages (the platformatic/kafka pattern), and a
- * message that says what failed and what to do.
+ * Errors of the embedded Parquet writer, under the project's one root (`CdcError`): a stable
+ * static `code` and a `canRetry` flag, so the retry loop asks the error instead of parsing
+ * messages, and a message that says what failed and what to do.
  */
-export abstract class ParquetWriterError extends Error {
-  abstract readonly code: string;
-  abstract readonly canRetry: boolean;
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-  }
+export class ParquetWriterError extends CdcError {
+  static override readonly code: string = 'PW';
 }
 
 /** Invalid writer configuration (a zod issue list turned into one readable line). */
 export class WriterConfigError extends ParquetWriterError {
-  readonly code = 'PW_CONFIG';
-  readonly canRetry = false;
+  static override readonly code = 'PW_CONFIG';
 }
 
 /** S3 did not answer or answered 5xx/429: the operation is retried with backoff, forever. */
 export class StorageUnavailableError extends ParquetWriterError {
-  readonly code = 'PW_STORAGE_UNAVAILABLE';
-  readonly canRetry = true;
+  static override readonly code = 'PW_STORAGE_UNAVAILABLE';
+  override readonly canRetry = true;
 }
 
 /** S3 refused the request for a reason retrying cannot fix (403, 400, …): the writer stops. */
 export class StorageRejectedError extends ParquetWriterError {
-  readonly code = 'PW_STORAGE_REJECTED';
-  readonly canRetry = false;
+  static override readonly code = 'PW_STORAGE_REJECTED';
 }
 
 /**
@@ -36,8 +31,7 @@ export class StorageRejectedError extends ParquetWriterError {
  * partition and re-reads the progress before consuming it again, so nothing lands twice.
  */
 export class PartitionFencedError extends ParquetWriterError {
-  readonly code = 'PW_PARTITION_FENCED';
-  readonly canRetry = false;
+  static override readonly code = 'PW_PARTITION_FENCED';
   constructor(
     readonly partition: number,
     message: string,
@@ -48,30 +42,26 @@ export class PartitionFencedError extends ParquetWriterError {
 
 /** The state in S3 contradicts itself (e.g. a pending part whose staged and final objects are both gone). */
 export class RecoveryError extends ParquetWriterError {
-  readonly code = 'PW_RECOVERY';
-  readonly canRetry = false;
+  static override readonly code = 'PW_RECOVERY';
 }
 
 /** A Parquet file that is not a landed change-record file (bad bytes, missing or mistyped columns). */
 export class InvalidPartFileError extends ParquetWriterError {
-  readonly code = 'PW_INVALID_PART_FILE';
-  readonly canRetry = false;
+  static override readonly code = 'PW_INVALID_PART_FILE';
 }
 
 /** The dead-letter topic did not acknowledge a poison record; retried like storage errors. */
 export class DeadLetterPublishError extends ParquetWriterError {
-  readonly code = 'PW_DLQ_PUBLISH';
-  readonly canRetry = true;
+  static override readonly code = 'PW_DLQ_PUBLISH';
+  override readonly canRetry = true;
 }
 
 /** A conditional write (If-Match / If-None-Match) lost to a concurrent writer of the same object. */
 export class ConditionalWriteConflictError extends ParquetWriterError {
-  readonly code = 'PW_CONDITIONAL_WRITE_CONFLICT';
-  readonly canRetry = false;
+  static override readonly code = 'PW_CONDITIONAL_WRITE_CONFLICT';
 }
 
 /** The writer is stopping: a retry loop gave up waiting so shutdown can proceed. */
 export class WriterStoppedError extends ParquetWriterError {
-  readonly code = 'PW_STOPPED';
-  readonly canRetry = false;
+  static override readonly code = 'PW_STOPPED';
 }

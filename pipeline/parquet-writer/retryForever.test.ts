@@ -1,19 +1,18 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { backoffDelay, retryForever, type RetryInfo } from './retryForever.ts';
-import { WriterStoppedError } from './errors.ts';
+import { StorageRejectedError, StorageUnavailableError, WriterStoppedError } from './errors.ts';
 
 const noSleep = async () => undefined;
 
 describe('retryForever', () => {
-  it('retries a retriable failure until it succeeds, reporting every attempt', async () => {
+  it('retries a failure that canRetry until it succeeds, reporting every attempt', async () => {
     let calls = 0;
     const seen: RetryInfo[] = [];
     const result = await retryForever(
       'PutObject k',
-      async () => (++calls < 5 ? Promise.reject(new Error('ECONNREFUSED')) : 'ok'),
+      async () => (++calls < 5 ? Promise.reject(new StorageUnavailableError('ECONNREFUSED')) : 'ok'),
       {
-        isRetriable: () => true,
         onRetry: (i) => seen.push(i),
         sleep: noSleep,
       },
@@ -25,12 +24,28 @@ describe('retryForever', () => {
     );
   });
 
-  it('throws a non-retriable failure at once', async () => {
+  it('throws a failure that cannot be retried at once', async () => {
     let calls = 0;
     await assert.rejects(
-      retryForever('x', async () => Promise.reject(new Error(`403 #${++calls}`)), { isRetriable: () => false, sleep: noSleep }),
+      retryForever('x', async () => Promise.reject(new StorageRejectedError(`403 #${++calls}`)), { sleep: noSleep }),
       /403 #1/,
     );
+  });
+
+  it('throws an error outside the hierarchy (a programming error) at once instead of retrying it', async () => {
+    let calls = 0;
+    await assert.rejects(
+      retryForever(
+        'x',
+        async () => {
+          calls++;
+          throw new TypeError("Cannot read properties of undefined (reading 'ETag')");
+        },
+        { sleep: noSleep },
+      ),
+      TypeError,
+    );
+    assert.equal(calls, 1);
   });
 
   it('backs off exponentially with jitter, capped at maxDelayMs', () => {
@@ -64,9 +79,9 @@ describe('retryForever', () => {
       'x',
       async () => {
         if (++calls === 2) ac.abort();
-        throw new Error('503');
+        throw new StorageUnavailableError('503');
       },
-      { isRetriable: () => true, signal: ac.signal, sleep: noSleep },
+      { signal: ac.signal, sleep: noSleep },
     );
     await assert.rejects(p, WriterStoppedError);
     assert.equal(calls, 2);

@@ -1,10 +1,6 @@
+import { CdcError } from '../errors/index.ts';
 import { WriterStoppedError } from './errors.ts';
 
-/**
- * Retries an operation with exponential backoff and jitter until it succeeds, the error is not
- * retriable, or the signal aborts. Storage and DLQ outages never lose or duplicate records: the
- * caller holds the offsets back until the operation has succeeded, so waiting is always safe.
- */
 export interface BackoffOptions {
   initialDelayMs: number;
   maxDelayMs: number;
@@ -21,12 +17,19 @@ export interface RetryInfo {
 
 export interface RetryOptions {
   backoff?: BackoffOptions;
-  isRetriable: (e: unknown) => boolean;
   onRetry?: (info: RetryInfo) => void;
   signal?: AbortSignal;
   /** Injected for tests. */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   random?: () => number;
+}
+
+/**
+ * Whether waiting can help, asked of the error itself: only an error of our hierarchy that says
+ * `canRetry`. Anything else — a TypeError, an SDK error nobody classified — is not retried.
+ */
+export function canRetry(e: unknown): boolean {
+  return e instanceof CdcError && e.canRetry;
 }
 
 /** "Equal jitter": half the exponential delay plus a random half, so retries of many writers spread out. */
@@ -35,6 +38,12 @@ export function backoffDelay(attempt: number, backoff: BackoffOptions, random: (
   return Math.round(exp / 2 + random() * (exp / 2));
 }
 
+/**
+ * Retries an operation with exponential backoff and jitter until it succeeds, fails with an error
+ * that cannot be retried (`canRetry`), or the signal aborts. Callers turn the failures they know
+ * to be transient into such errors. Storage and DLQ outages never lose or duplicate records: the
+ * caller holds the offsets back until the operation has succeeded, so waiting is always safe.
+ */
 export async function retryForever<T>(operation: string, fn: () => Promise<T>, options: RetryOptions): Promise<T> {
   const backoff = options.backoff ?? DEFAULT_BACKOFF;
   const sleep = options.sleep ?? abortableSleep;
@@ -43,7 +52,7 @@ export async function retryForever<T>(operation: string, fn: () => Promise<T>, o
     try {
       return await fn();
     } catch (e) {
-      if (!options.isRetriable(e)) throw e;
+      if (!canRetry(e)) throw e;
       const delayMs = backoffDelay(attempt, backoff, options.random);
       options.onRetry?.({ operation, attempt, delayMs, error: e instanceof Error ? e : new Error(String(e)) });
       await sleep(delayMs, options.signal);
