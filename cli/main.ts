@@ -7,7 +7,7 @@ import { runComponent } from './commands/runComponent.ts';
 import { runReconcile } from './commands/reconcile.ts';
 import { runInspect } from './commands/inspect.ts';
 import { runLoad } from './commands/load.ts';
-import { BENCH_STAGES, parseBenchStages } from '../bench/BenchStage.ts';
+import { BENCH_STAGES, parseBenchStages, runBench } from '../bench/index.ts';
 
 const program = new Command('chargeback-cdc')
   .description('DynamoDB Streams → stream processor → Kafka → Parquet landing zone, locally and on AWS')
@@ -114,7 +114,6 @@ program
   )
   .action(async (o) => {
     applyLocalEnv();
-    const { runBench } = await import('../bench/runBench.ts');
     process.exitCode = await runBench({ quick: !!o.quick, json: !!o.json, ...(o.only ? { only: o.only } : {}) });
   });
 
