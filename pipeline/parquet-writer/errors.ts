@@ -26,6 +26,14 @@ export class StorageRejectedError extends ParquetWriterError {
 }
 
 /**
+ * An S3 call failed with something that is neither an S3 answer nor a known transient network
+ * failure — typically a programming error such as a TypeError. Not retried: the writer stops.
+ */
+export class UnexpectedStorageError extends ParquetWriterError {
+  static override readonly code = 'PW_STORAGE_UNEXPECTED';
+}
+
+/**
  * The partition's progress object changed under us (If-Match failed): another writer instance
  * took the partition over after a rebalance. This instance drops what it buffered for the
  * partition and re-reads the progress before consuming it again, so nothing lands twice.
