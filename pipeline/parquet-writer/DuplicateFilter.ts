@@ -60,7 +60,7 @@ export class DuplicateFilter {
     return DuplicateVerdict.NEW;
   }
 
-  /** Records an accepted (landing) record. */
+  /** Records a record that was appended to its part (never before the append: see takeRecord). */
   accept(record: Pick<ChangeRecord, 'event_id' | 'chargeback_id' | 'sequence_number'>): void {
     this.rememberEvent(record.event_id);
     this.rememberSequence(record.chargeback_id, BigInt(record.sequence_number));

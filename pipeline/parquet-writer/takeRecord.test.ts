@@ -84,6 +84,21 @@ describe('takeRecord', () => {
     assert.equal(pw.nextOffset, 2n);
   });
 
+  it('lands a record whose append failed when Kafka delivers it again, instead of dropping it as a duplicate', async () => {
+    const pw = fresh();
+    const bytes = encodeChangeRecord(changeRecord(1));
+    const append = pw.append.bind(pw);
+    pw.append = () => {
+      throw new Error('row group encoding failed');
+    };
+    await assert.rejects(takeRecord(pw, 0n, bytes, ctx()), /row group encoding failed/);
+    pw.append = append;
+    const redelivered = await takeRecord(pw, 0n, bytes, ctx());
+    assert.equal(redelivered.kind, 'appended');
+    assert.equal(pw.bufferedRows, 1);
+    assert.equal(pw.nextOffset, 1n);
+  });
+
   it('lands a late record in its own event hour with bucketBy event-time, and says it was late', async () => {
     const pw = fresh();
     const out = await takeRecord(

@@ -37,15 +37,13 @@ export async function takeRecord(
       const verdict = pw.dedup.verdict(decoded.value);
       if (verdict !== DuplicateVerdict.NEW) outcome = { kind: 'duplicate', verdict, record: decoded.value };
       else {
-        pw.dedup.accept(decoded.value);
         const bucket = ctx.assigner.bucketFor(decoded.value, ctx.nowMs);
         const late = ctx.assigner.kind === BucketBy.EVENT_TIME && bucket < bucketIdOf(ctx.nowMs);
-        outcome = {
-          kind: 'appended',
-          record: decoded.value,
-          part: pw.append(toParquetRow(decoded.value), bucket, offset, ctx.nowMs),
-          late,
-        };
+        const part = pw.append(toParquetRow(decoded.value), bucket, offset, ctx.nowMs);
+        // Remembered only once appended: if the append throws, Kafka delivers the record again,
+        // and it must not look like a duplicate of itself then.
+        pw.dedup.accept(decoded.value);
+        outcome = { kind: 'appended', record: decoded.value, part, late };
       }
     }
   }
