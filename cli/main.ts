@@ -40,17 +40,20 @@ program
 const stack = program
   .command('stack')
   .description('the local stack alone (moto + Apache Kafka, or LocalStack + Redpanda); stays up until `stack down`');
-for (const action of ['up', 'down', 'status'] as const) {
-  stack
+const stackActions = {
+  up: 'start the stack in the background and create resources; Kafka keeps its data (a crashed broker restarts on it)',
+  down: "stop the stack; Kafka's data goes with moto's in-memory state",
+  status: 'show each service',
+  reset: 're-format Kafka storage and start moto empty, then create resources (same as `stack up --fresh`)',
+} as const;
+for (const action of Object.keys(stackActions) as Array<keyof typeof stackActions>) {
+  const sub = stack
     .command(action)
-    .description(
-      { up: 'start the stack in the background and create resources', down: 'stop the stack', status: 'show each service' }[
-        action
-      ],
-    )
+    .description(stackActions[action])
     .addOption(backend())
-    .option('--json', 'machine-readable output')
-    .action(async (o) => runStack(action, { backend: o.backend, json: !!o.json }));
+    .option('--json', 'machine-readable output');
+  if (action === 'up') sub.option('--fresh', 'start every service empty: re-format Kafka storage, clear moto (as `stack reset`)');
+  sub.action(async (o) => runStack(action, { backend: o.backend, json: !!o.json, fresh: !!o.fresh }));
 }
 
 program

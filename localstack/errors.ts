@@ -72,3 +72,12 @@ export class ResetFailedError extends LocalStackError {
   static override readonly code = 'LOCALSTACK_RESET_FAILED';
   override readonly canRetry = true;
 }
+
+/**
+ * The stack's two halves would not match: moto (in memory only) must start empty while Kafka's log
+ * dir still holds records, so the topic would be ahead of the table, its stream and the landing zone
+ * (with the writer's committed state). Nothing is started; `stack reset` starts both empty.
+ */
+export class StackStateMismatchError extends LocalStackError {
+  static override readonly code = 'LOCALSTACK_STATE_MISMATCH';
+}

@@ -4,7 +4,11 @@ import { DescribeTableCommand, DynamoDBClient, PutItemCommand, ScanCommand } fro
 import { DescribeStreamCommand, DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
+import { isAlive, sleep } from './DetachedProcess.ts';
 import {
   loadStackConfig,
   LocalNames,
@@ -16,13 +20,17 @@ import {
   startKafka,
   stopKafka,
   type StackInfo,
+  type StackStateMismatchError,
 } from './index.ts';
+
+const execFileAsync = promisify(execFile);
+const CLI = fileURLToPath(new URL('../bin/chargeback-cdc.js', import.meta.url));
 
 /*
  * Really starts the native stack (moto + Apache Kafka) on 4566/9092/9093. The first run on a machine
  * installs moto into the venv and fetches the Kafka jars (needs PyPI and Maven Central). A stack that
  * was already up before the test is reused and left up, and then the destructive checks (reset,
- * broker restart) are skipped: that stack belongs to someone else's run. STACK_TEST_DESTRUCTIVE=1
+ * broker restart, broker and moto crashes) are skipped: that stack belongs to someone else's run. STACK_TEST_DESTRUCTIVE=1
  * forces them. A stack the test started is stopped at the end.
  */
 const cfg = loadStackConfig({ ...process.env, LOCAL_STACK: 'native' });
@@ -168,7 +176,110 @@ describe('native local stack', { timeout: 600_000 }, () => {
       await admin.disconnect();
     }
   });
+
+  it('stack up after the broker is SIGKILLed starts it on its data, without re-formatting', async (t) => {
+    if (notOurs()) return t.skip(notOurs());
+    await produceAndConsumeOne(kafka, 'cb-3', 'stack-integration-kill');
+    const before = await endOffsets(kafka, TEST_TOPIC);
+    assert.ok(before.reduce((n, o) => n + o, 0) > 0, 'the test topic holds records before the kill');
+    await sigkill(await servicePid('kafka'));
+    const lines: string[] = [];
+    const t0 = Date.now();
+    const again = await stackUp({ backend: 'native', onProgress: (line) => lines.push(line) });
+    t.diagnostic(`stackUp after a broker SIGKILL took ${Date.now() - t0} ms: ${lines.join(' | ')}`);
+    assert.equal(again.reused, false);
+    assert.ok(
+      lines.some((l) => /Kafka broker restarted on its existing data/.test(l)),
+      `no restart notice in: ${lines.join(' | ')}`,
+    );
+    assert.ok(!lines.some((l) => /format/i.test(l)), `stack up re-formatted: ${lines.join(' | ')}`);
+    assert.deepEqual(await endOffsets(kafka, TEST_TOPIC), before, 'every partition keeps its end offset');
+    const keys = await readAllKeys(kafka, TEST_TOPIC);
+    for (const key of ['cb-1', 'cb-2', 'cb-3']) assert.ok(keys.includes(key), `${key} is still on the topic (have ${keys})`);
+  });
+
+  it('stack up refuses to start moto empty beside Kafka records, and says what to run', async (t) => {
+    if (notOurs()) return t.skip(notOurs());
+    await sigkill(await servicePid('moto'));
+    await assert.rejects(stackUp({ backend: 'native', onProgress: quiet }), (e: Error) => {
+      assert.equal((e as StackStateMismatchError).code, 'LOCALSTACK_STATE_MISMATCH');
+      assert.match(e.message, new RegExp(`holds records of .*${TEST_TOPIC}`));
+      assert.match(e.message, /stack reset/);
+      return true;
+    });
+    const status = await stackStatus({ backend: 'native' });
+    assert.deepEqual(
+      status.services.map((s) => [s.service, s.state]),
+      [
+        ['moto', 'down'],
+        ['kafka', 'up'],
+      ],
+      'nothing was started or stopped',
+    );
+  });
+
+  it('`stack reset` re-formats Kafka storage, says so in one line, and starts both halves empty', async (t) => {
+    if (notOurs()) return t.skip(notOurs());
+    const t0 = Date.now();
+    const { stdout, stderr } = await execFileAsync(process.execPath, [CLI, 'stack', 'reset'], {
+      env: { ...process.env, LOCAL_STACK: 'native' },
+    });
+    t.diagnostic(`stack reset took ${Date.now() - t0} ms:\n${stderr}${stdout}`);
+    const notices = stderr.split('\n').filter((l) => /re-format/.test(l));
+    assert.equal(notices.length, 1, `one re-format notice, got: ${stderr}`);
+    assert.match(notices[0]!, new RegExp(`dropping .*${TEST_TOPIC}`));
+    assert.match(stdout, /stack is up and empty/);
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      assert.ok(!(await admin.listTopics()).includes(TEST_TOPIC), 'the test topic went with the storage');
+    } finally {
+      await admin.disconnect();
+    }
+    assert.deepEqual(await endOffsets(kafka, LocalNames.topic), [0, 0, 0]);
+    const { Count } = await new DynamoDBClient(aws).send(new ScanCommand({ TableName: LocalNames.table }));
+    assert.equal(Count, 0);
+  });
 });
+
+async function servicePid(service: 'moto' | 'kafka'): Promise<number> {
+  const pid = (await stackStatus({ backend: 'native' })).services.find((s) => s.service === service)?.pid;
+  assert.ok(pid, `${service} has a pid`);
+  return pid;
+}
+
+/** A crash: no shutdown hooks, no flush beyond what the process already wrote. */
+async function sigkill(pid: number): Promise<void> {
+  process.kill(pid, 'SIGKILL');
+  while (isAlive(pid)) await sleep(50);
+}
+
+async function endOffsets(kafka: Kafka, topic: string): Promise<number[]> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    return (await admin.fetchTopicOffsets(topic)).sort((a, b) => a.partition - b.partition).map((o) => Number(o.high));
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Every key on the topic, read from the beginning by a throwaway group. */
+async function readAllKeys(kafka: Kafka, topic: string): Promise<string[]> {
+  const total = (await endOffsets(kafka, topic)).reduce((n, o) => n + o, 0);
+  const consumer = kafka.consumer({ groupId: `stack-integration-read-${crypto.randomUUID()}` });
+  const keys: string[] = [];
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run({ eachMessage: async ({ message }) => void keys.push(message.key?.toString() ?? '') });
+    const deadline = Date.now() + 30_000;
+    while (keys.length < total && Date.now() < deadline) await sleep(100);
+  } finally {
+    await consumer.disconnect();
+  }
+  return keys;
+}
 
 async function produceAndConsumeOne(kafka: Kafka, key: string, groupId: string): Promise<{ key: string; value: string }> {
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });

@@ -16,6 +16,11 @@ export interface StackOptions {
   /** Progress and notices, one line each; default: stderr. */
   onProgress?: (line: string) => void;
   env?: NodeJS.ProcessEnv;
+  /**
+   * `stack reset` / `stack up --fresh`: start every service empty (Kafka storage re-formatted, moto
+   * cleared). Without it Kafka keeps its data, and a broker that crashed restarts on it.
+   */
+  fresh?: boolean;
   /** For tests: replaces the Docker engine probe used by LOCAL_STACK=auto. */
   probeDocker?: () => Promise<DockerProbe>;
 }
@@ -56,7 +61,7 @@ export async function stackUp(opts: StackOptions = {}): Promise<StackInfo> {
   const started = Date.now();
   const ctx = await resolve(opts, 'up');
   const { backend, cfg, paths } = ctx;
-  const { services, reused } = await backend.up(ctx);
+  const { services, reused } = await backend.up(ctx, { fresh: opts.fresh === true });
   await writeStackState(paths.run, { backend: backend.name, startedAt: new Date().toISOString() });
   const resources = await ensureResources(cfg);
   return {

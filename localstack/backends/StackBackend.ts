@@ -21,11 +21,19 @@ export interface BackendContext {
   onProgress: (line: string) => void;
 }
 
+export interface UpOptions {
+  /** Start every service empty: Kafka storage re-formatted, AWS state cleared. */
+  fresh?: boolean;
+}
+
 /** What every backend does; stack.ts picks one and records it so later commands use the same. */
 export interface StackBackend {
   readonly name: RunningBackend;
-  /** Starts what is not running, reuses what is, and returns once every service is healthy. */
-  up(ctx: BackendContext): Promise<{ services: ServiceStatus[]; reused: boolean }>;
+  /**
+   * Starts what is not running, reuses what is, and returns once every service is healthy. Kafka's
+   * data is kept; `fresh` (`stack reset`) empties every service first and says so.
+   */
+  up(ctx: BackendContext, opts?: UpOptions): Promise<{ services: ServiceStatus[]; reused: boolean }>;
   down(ctx: BackendContext): Promise<void>;
   status(ctx: BackendContext): Promise<ServiceStatus[]>;
   /** Stops the Kafka broker alone, keeping its data (fault injection). */

@@ -85,7 +85,12 @@ async function ourContainers(client: ContainerRuntimeClient): Promise<Map<Contai
 export const containersBackend: StackBackend = {
   name: 'containers',
 
-  async up(ctx) {
+  async up(ctx, opts = {}) {
+    if (opts.fresh) {
+      // Removing the containers (with their volumes) is what empties them; up then starts new ones.
+      ctx.onProgress('stack reset: removing the LocalStack and Redpanda containers with their data');
+      await this.down(ctx);
+    }
     const client = await runtime();
     const existing = await ourContainers(client);
     const missing = (['localstack', 'redpanda'] as const).filter((s) => !existing.get(s)?.running);

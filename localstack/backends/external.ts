@@ -11,7 +11,12 @@ import type { ServiceStatus, StackBackend } from './StackBackend.ts';
 export const externalBackend: StackBackend = {
   name: 'external',
 
-  async up(ctx) {
+  async up(ctx, opts = {}) {
+    if (opts.fresh) {
+      throw new UnsupportedOperationError(
+        'stack reset empties the stack we run (LOCAL_STACK=native or containers); refused on an external one, whose data is not ours',
+      );
+    }
     const services = await this.status(ctx);
     const sick = services.filter((s) => !s.healthy);
     if (sick.length > 0) {

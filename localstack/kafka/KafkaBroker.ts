@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Kafka } from 'kafkajs';
@@ -10,6 +9,7 @@ import type { StackPaths } from '../StackPaths.ts';
 import { checkJava } from '../toolchain.ts';
 import { logTail, tcpAccepts, waitUntil } from '../waitUntil.ts';
 import { ensureKafkaJars, KAFKA_VERSION } from './KafkaJars.ts';
+import { readKafkaStorage } from './KafkaStorage.ts';
 import { KAFKA_CLUSTER_ID, KAFKA_JVM_OPTS, renderLog4j2Properties, renderServerProperties } from './serverProperties.ts';
 import { stackKafka, withAdmin } from './stackKafka.ts';
 
@@ -41,16 +41,26 @@ export async function kafkaHealthy(cfg: StackConfig): Promise<boolean> {
 }
 
 export interface StartKafkaOptions {
-  /** Wipe and re-format the data dir (what `stack up` does); false keeps topics and offsets (a restart). */
+  /**
+   * Wipe and re-format the data dir (`stack reset`, `stack up --fresh`). False starts the broker on
+   * the data it has (topics, records, committed offsets), formatting only a dir that never was.
+   */
   fresh: boolean;
   onProgress: (line: string) => void;
 }
 
+export interface StartedBroker {
+  pid: number;
+  /** Storage was formatted by this start (new or wiped dir); false: the broker recovered its existing log. */
+  formatted: boolean;
+}
+
 /**
- * Starts the KRaft broker detached: fetches jars on first use, formats storage when the data dir
- * is new, writes server.properties, then waits until clients can really use it (see warmUp).
+ * Starts the KRaft broker detached: fetches jars on first use, formats storage only when the data
+ * dir is new (or `fresh` wiped it), writes server.properties, then waits until clients can really
+ * use it (see warmUp).
  */
-export async function startKafkaBroker(cfg: StackConfig, paths: StackPaths, opts: StartKafkaOptions): Promise<number> {
+export async function startKafkaBroker(cfg: StackConfig, paths: StackPaths, opts: StartKafkaOptions): Promise<StartedBroker> {
   const java = checkJava();
   const classpath = await ensureKafkaJars(paths, opts.onProgress);
   const logFile = paths.log('kafka');
@@ -73,7 +83,14 @@ export async function startKafkaBroker(cfg: StackConfig, paths: StackPaths, opts
     }),
   );
   await writeFile(log4j, renderLog4j2Properties());
-  if (!existsSync(join(paths.kafkaData, 'meta.properties'))) {
+  const storage = await readKafkaStorage(paths.kafkaData);
+  if (storage.formatted && storage.clusterId !== KAFKA_CLUSTER_ID) {
+    // The broker would refuse to start on it; say why here rather than as a timeout with a log tail.
+    throw new ServiceStartError(
+      `${paths.kafkaData} was formatted for Kafka cluster ${storage.clusterId ?? '(none)'}, not ours (${KAFKA_CLUSTER_ID}); run \`chargeback-cdc stack reset\` to re-format it (its records are dropped)`,
+    );
+  }
+  if (!storage.formatted) {
     await runLogged(
       java,
       ['-cp', classpath, 'kafka.tools.StorageTool', 'format', '-t', KAFKA_CLUSTER_ID, '-c', props],
@@ -100,7 +117,7 @@ export async function startKafkaBroker(cfg: StackConfig, paths: StackPaths, opts
       `Apache Kafka ${KAFKA_VERSION} did not start on ${cfg.kafkaBrokers[0]}: ${ready.reason}; see ${logFile}:\n${await logTail(logFile)}`,
     );
   }
-  return pid;
+  return { pid, formatted: !storage.formatted };
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { Admin } from 'kafkajs';
 import type { StackConfig } from '../config.ts';
-import { ResetFailedError, ResourceMismatchError } from '../errors.ts';
+import { ResetFailedError, ResourceMismatchError, ServiceStartError } from '../errors.ts';
 import { waitUntil } from '../waitUntil.ts';
 
 export interface TopicSpec {
@@ -41,6 +41,7 @@ export async function ensureTopics(admin: Admin, specs: TopicSpec[]): Promise<To
     waitForLeaders: true,
     topics: specs.map(createSpec),
   });
+  await untilServed(admin, specs);
   const infos = await describeTopics(admin, specs);
   for (const spec of specs) {
     const info = infos.find((i) => i.name === spec.name);
@@ -70,6 +71,22 @@ export async function recreateTopics(admin: Admin, specs: TopicSpec[]): Promise<
   return ensureTopics(admin, specs);
 }
 
+/**
+ * Metadata can name a leader before that broker serves the new partition: a ListOffsets right after
+ * creation (or re-creation by a reset) then fails with NOT_LEADER_OR_FOLLOWER. Ready means usable,
+ * so wait until every topic answers ListOffsets.
+ */
+async function untilServed(admin: Admin, specs: TopicSpec[]): Promise<void> {
+  for (const spec of specs) {
+    const served = await waitUntil(async () => ((await admin.fetchTopicOffsets(spec.name)).length > 0 ? true : undefined), {
+      timeoutMs: 15_000,
+      intervalMs: 100,
+    });
+    if (!served.ok)
+      throw new ServiceStartError(`Kafka topic ${spec.name} exists but its partitions are not served: ${served.reason}`);
+  }
+}
+
 async function describeTopics(admin: Admin, specs: TopicSpec[]): Promise<TopicInfo[]> {
   const { topics } = await admin.fetchTopicMetadata({ topics: specs.map((s) => s.name) });
   return specs.map((s) => ({ name: s.name, partitions: topics.find((t) => t.name === s.name)?.partitions.length ?? 0 }));
@@ -82,4 +99,18 @@ function createSpec(s: TopicSpec) {
     replicationFactor: s.replicationFactor,
     configEntries: [{ name: 'max.message.bytes', value: String(TOPIC_MAX_MESSAGE_BYTES) }],
   };
+}
+
+/**
+ * "chargebacks 4812/4870/4818, chargebacks-dlq 0/3/0": the end offset of each partition of the topics
+ * that exist, so a restart can show that the log survived.
+ */
+export async function describeEndOffsets(admin: Admin, names: string[]): Promise<string> {
+  const existing = new Set(await admin.listTopics());
+  const parts: string[] = [];
+  for (const name of names.filter((n) => existing.has(n))) {
+    const offsets = (await admin.fetchTopicOffsets(name)).sort((a, b) => a.partition - b.partition);
+    parts.push(`${name} ${offsets.map((o) => o.high).join('/')}`);
+  }
+  return parts.length > 0 ? parts.join(', ') : 'no topics yet';
 }
