@@ -27,6 +27,18 @@ describe('local HTTP adapter', () => {
   });
   after(() => close());
 
+  /** Bytes as written, for requests fetch would refuse or rewrite; resolves with everything read until the server closes. */
+  const rawExchange = (request: string | Buffer) =>
+    new Promise<string>((resolve, reject) => {
+      const socket = connect(port, '127.0.0.1', () => socket.write(request));
+      let text = '';
+      socket.on('data', (c) => {
+        text += c;
+      });
+      socket.on('end', () => resolve(text));
+      socket.on('error', reject);
+    });
+
   /** node:http writes the whole body before it reads, like curl and most clients. */
   const postWithNodeHttp = (body: Buffer) =>
     new Promise<{ status?: number; body: string } | { error: string }>((resolve) => {
@@ -83,21 +95,27 @@ describe('local HTTP adapter', () => {
     assert.equal(goodEvent.headers['content-type'], 'application/json');
   });
 
+  it('passes the request target as sent, like API Gateway rawPath, where `new URL` would throw or normalise', async () => {
+    for (const [target, rawPath, query] of [
+      ['//', '//', ''],
+      ['/chargebacks/../x?a=%zz&b=1', '/chargebacks/../x', 'a=%zz&b=1'],
+    ] as const) {
+      const raw = await rawExchange(`GET ${target} HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n`);
+      assert.match(raw, /^HTTP\/1\.1 201 /, target);
+      assert.equal(events.at(-1)!.rawPath, rawPath);
+      assert.equal(events.at(-1)!.rawQueryString, query);
+    }
+  });
+
   it('answers a request the HTTP parser refuses with the JSON error shape', async () => {
-    const raw = await new Promise<string>((resolve, reject) => {
-      const socket = connect(port, '127.0.0.1', () =>
-        socket.write('POST /chargebacks HTTP/1.1\r\nhost: x\r\nbad header: 1\r\n\r\n'),
-      );
-      let text = '';
-      socket.on('data', (c) => {
-        text += c;
-      });
-      socket.on('end', () => resolve(text));
-      socket.on('error', reject);
-    });
-    assert.match(raw, /^HTTP\/1\.1 400 /);
-    const body = JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4)) as { error: string; message: string };
-    assert.equal(body.error, 'BAD_REQUEST');
-    assert.match(body.message, /malformed HTTP request/);
+    // With a 5 MB body still coming after the bad header, the answer must arrive without a reset too.
+    for (const size of [0, 5e6]) {
+      const head = `POST /chargebacks HTTP/1.1\r\nhost: x\r\nbad header: 1\r\ncontent-length: ${size}\r\n\r\n`;
+      const raw = await rawExchange(Buffer.concat([Buffer.from(head), Buffer.alloc(size, 0x20)]));
+      assert.match(raw, /^HTTP\/1\.1 400 /);
+      const body = JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4)) as { error: string; message: string };
+      assert.equal(body.error, 'BAD_REQUEST');
+      assert.match(body.message, /malformed HTTP request/);
+    }
   });
 });

@@ -16,6 +16,8 @@ const MAX_BODY_BYTES = 1024 * 1024;
  * Past this, the 413 is sent at once and the connection closed (the sender may then see a reset).
  */
 const MAX_DRAINED_BYTES = 256 * 1024 * 1024;
+/** How long a connection whose request the HTTP parser refused may go on sending before it is closed. */
+const LINGER_MS = 5_000;
 
 /**
  * Serves an API Gateway HTTP API (payload v2) handler over plain HTTP, so the exact Lambda
@@ -67,11 +69,16 @@ function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
   });
 }
 
+const answered = new WeakSet<Duplex>();
+
 /**
  * Node's HTTP parser refuses a malformed request (bad bytes in the path or a header, headers too
  * large) before any handler runs; answer that with the API's JSON error shape instead of a bare 400.
  */
 function answerMalformedRequest(err: NodeJS.ErrnoException, socket: Duplex): void {
+  // Node's parser stays in error and reports every further chunk of the same request again.
+  if (answered.has(socket)) return;
+  answered.add(socket);
   if (err.code === 'ECONNRESET' || !socket.writable) {
     socket.destroy();
     return;
@@ -83,6 +90,13 @@ function answerMalformedRequest(err: NodeJS.ErrnoException, socket: Duplex): voi
         ? [408, 'REQUEST_TIMEOUT']
         : [400, 'BAD_REQUEST'];
   const body = JSON.stringify({ error: code, message: `malformed HTTP request: ${err.message}` });
+  // Whatever the client still sends (a body after a bad header) is still read and dropped, as in
+  // readBody, so that closing does not reset the connection before the client has read the answer.
+  // The socket closes when the client is done, or after LINGER_MS.
+  socket.on('error', () => socket.destroy());
+  socket.once('end', () => socket.destroy());
+  setTimeout(() => socket.destroy(), LINGER_MS).unref();
+  socket.resume();
   socket.end(
     `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
   );
@@ -90,7 +104,12 @@ function answerMalformedRequest(err: NodeJS.ErrnoException, socket: Duplex): voi
 
 function toEvent(req: IncomingMessage, bytes: Buffer): APIGatewayProxyEventV2 {
   const body = bodyOf(bytes);
-  const url = new URL(req.url ?? '/', 'http://local');
+  // The request target as sent, like API Gateway's rawPath: `new URL` would throw on `//` (no host)
+  // and would normalise `..` and percent-encoding away.
+  const target = req.url ?? '/';
+  const queryAt = target.indexOf('?');
+  const rawPath = queryAt < 0 ? target : target.slice(0, queryAt);
+  const rawQueryString = queryAt < 0 ? '' : target.slice(queryAt + 1);
   const method = (req.method ?? 'GET').toUpperCase();
   const headers = Object.fromEntries(
     Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : (v ?? '')]),
@@ -98,10 +117,10 @@ function toEvent(req: IncomingMessage, bytes: Buffer): APIGatewayProxyEventV2 {
   return {
     version: '2.0',
     routeKey: '$default',
-    rawPath: url.pathname,
-    rawQueryString: url.search.slice(1),
+    rawPath,
+    rawQueryString,
     headers,
-    queryStringParameters: Object.fromEntries(url.searchParams),
+    queryStringParameters: Object.fromEntries(new URLSearchParams(rawQueryString)),
     ...body,
     requestContext: {
       accountId: 'local',
@@ -115,7 +134,7 @@ function toEvent(req: IncomingMessage, bytes: Buffer): APIGatewayProxyEventV2 {
       timeEpoch: Date.now(),
       http: {
         method,
-        path: url.pathname,
+        path: rawPath,
         protocol: 'HTTP/1.1',
         sourceIp: req.socket.remoteAddress ?? '',
         userAgent: headers['user-agent'] ?? '',
@@ -138,10 +157,13 @@ function bodyOf(bytes: Buffer): Pick<APIGatewayProxyEventV2, 'body' | 'isBase64E
   }
 }
 
+/** With a content-length, as API Gateway answers, rather than Node's default chunked encoding. */
 function send(res: ServerResponse, r: APIGatewayProxyStructuredResultV2): void {
+  const body = r.body ?? '';
   res.writeHead(r.statusCode ?? 200, {
     'content-type': 'application/json',
     ...(r.headers as Record<string, string> | undefined),
+    'content-length': Buffer.byteLength(body),
   });
-  res.end(r.body ?? '');
+  res.end(body);
 }
