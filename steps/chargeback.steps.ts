@@ -1,7 +1,15 @@
 import assert from 'node:assert/strict';
 import { Given, Then, When } from '@cucumber/cucumber';
-import { canonicalAmount, type Chargeback, type ChangeRecord } from '../pipeline/schema/index.ts';
+import {
+  CHANGE_RECORD_FIELDS,
+  SCHEMA_VERSION,
+  canonicalAmount,
+  type Chargeback,
+  type ChangeRecord,
+} from '../pipeline/schema/index.ts';
+import { assertNothingLands } from './support/assertNothingLands.ts';
 import { currentPipeline, LANDING_TIMEOUT_MS, TEST_ROLLOVER_MS } from './support/pipeline.ts';
+import { streamRecordsOf } from './support/streamRecordsOf.ts';
 import type { ChargebackWorld } from './support/world.ts';
 
 async function call(world: ChargebackWorld, method: string, path: string, body?: unknown): Promise<void> {
@@ -18,7 +26,10 @@ async function call(world: ChargebackWorld, method: string, path: string, body?:
 /** POSTs a chargeback for this scenario's merchant; remembers it when the API accepted it. */
 async function postChargeback(world: ChargebackWorld, amount: string, currency: string, reason: string): Promise<void> {
   await call(world, 'POST', '/chargebacks', { merchant_id: `merch_${world.marker.slice(9, 17)}`, amount, currency, reason });
-  if (world.response!.status === 201) world.chargeback = world.response!.body as unknown as Chargeback;
+  if (world.response!.status === 201) {
+    world.chargeback = world.response!.body as unknown as Chargeback;
+    world.lastChange = { event_type: 'INSERT', chargeback: world.chargeback, previous_status: null };
+  }
 }
 
 async function fileChargeback(world: ChargebackWorld, amount: string, currency: string, reason: string): Promise<void> {
@@ -70,12 +81,20 @@ Given(
 );
 
 When('the chargeback moves to {string}', async function (this: ChargebackWorld, status: string) {
-  await call(this, 'PATCH', `/chargebacks/${this.chargeback!.chargeback_id}`, { status });
+  const before = this.chargeback!;
+  await call(this, 'PATCH', `/chargebacks/${before.chargeback_id}`, { status });
+  if (this.response!.status === 200) {
+    this.chargeback = this.response!.body as unknown as Chargeback;
+    this.lastChange = { event_type: 'MODIFY', chargeback: this.chargeback, previous_status: before.status };
+  }
 });
 
 When('the chargeback is deleted', async function (this: ChargebackWorld) {
   await call(this, 'DELETE', `/chargebacks/${this.chargeback!.chargeback_id}`);
   assert.equal(this.response!.status, 200, JSON.stringify(this.response!.body));
+  // The API answers with the deleted chargeback: what the REMOVE record's old image holds.
+  const deleted = this.response!.body as unknown as Chargeback;
+  this.lastChange = { event_type: 'REMOVE', chargeback: deleted, previous_status: deleted.status };
 });
 
 Then(
@@ -114,20 +133,52 @@ Then(
   },
 );
 
+/**
+ * Every column of the schema, each against what the scenario did: the chargeback's fields, status and
+ * previous status from the API's answers, the CDC metadata (event_id, sequence_number, event_time)
+ * from the chargeback's record in the table's stream, schema_version from the schema. The columns
+ * come from CHANGE_RECORD_FIELDS, so a column the schema gains fails here until it is given an
+ * expected value.
+ */
 Then("the landed row has the chargeback's exact values", async function (this: ChargebackWorld) {
-  const cb = this.chargeback!;
+  const change = this.lastChange;
   const row = this.lastLanded;
+  assert.ok(change, 'no change was made through the API by an earlier step');
   assert.ok(row, 'no landed row was found by an earlier step');
-  assert.equal(row.chargeback_id, cb.chargeback_id);
-  assert.equal(row.merchant_id, cb.merchant_id);
-  assert.equal(row.amount, canonicalAmount(cb.amount), 'amount must land exactly');
-  assert.equal(row.currency, cb.currency);
-  assert.equal(row.reason, cb.reason);
-  assert.equal(row.created_at, cb.created_at);
-  assert.equal(row.updated_at, cb.updated_at);
-  assert.equal(row.schema_version, 1);
-  assert.match(row.sequence_number, /^\d+$/);
-  assert.ok(row.event_id.length > 0);
+  const id = change.chargeback.chargeback_id;
+  // The scenario's last change to this chargeback is the last record of it in the stream.
+  const streamed = (await streamRecordsOf(id)).at(-1);
+  assert.ok(streamed, `the table's stream holds no record of ${id}`);
+  assert.equal(
+    streamed.eventName,
+    change.event_type,
+    `the last stream record of ${id} is ${streamed.eventName}; the scenario's last change was ${change.event_type}`,
+  );
+  const created = streamed.dynamodb?.ApproximateCreationDateTime;
+  assert.ok(created instanceof Date, `stream record ${streamed.eventID} has no ApproximateCreationDateTime`);
+  const expected: Record<string, unknown> = {
+    ...change.chargeback,
+    previous_status: change.previous_status,
+    event_type: change.event_type,
+    schema_version: SCHEMA_VERSION,
+    event_id: streamed.eventID,
+    sequence_number: streamed.dynamodb?.SequenceNumber,
+    event_time: created.toISOString(),
+  };
+  const landed = row as unknown as Record<string, unknown>;
+  const columns = CHANGE_RECORD_FIELDS as readonly string[];
+  const unchecked = columns.filter((c) => expected[c] === undefined);
+  assert.deepEqual(unchecked, [], `no expected value for column(s) ${unchecked.join(', ')}: this step must check every column`);
+  assert.deepEqual(Object.keys(landed).sort(), [...columns].sort(), "the landed row has exactly the schema's columns");
+  const wrong = columns.filter((c) =>
+    // Amounts land in canonical form, exactly (never through a float).
+    c === 'amount' ? landed[c] !== canonicalAmount(String(expected[c])) : landed[c] !== expected[c],
+  );
+  assert.deepEqual(
+    wrong.map((c) => `${c}: landed ${JSON.stringify(landed[c])}, expected ${JSON.stringify(expected[c])}`),
+    [],
+    'every column must land exactly as the scenario made it',
+  );
 });
 
 Then(
@@ -141,7 +192,7 @@ Then(
 );
 
 Then('no {string} row for that chargeback lands', async function (this: ChargebackWorld, type: string) {
-  await new Promise((r) => setTimeout(r, TEST_ROLLOVER_MS * 3));
-  const rows = await currentPipeline().landing.rowsWhere(forChargeback(this.chargeback!.chargeback_id, type));
-  assert.equal(rows.length, 0, `unexpected rows: ${rows.map((r) => r.key).join(', ')}`);
+  const id = this.chargeback!.chargeback_id;
+  const caughtUp = await assertNothingLands(forChargeback(id, type), `a ${type} row of ${id}`);
+  this.log(`landing caught up in ${caughtUp.waitedMs} ms (sentinel ${caughtUp.sentinelId})`);
 });

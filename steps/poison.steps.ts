@@ -6,6 +6,7 @@ import { awsClientConfigFromEnv } from '../pipeline/aws/index.ts';
 import { toItem } from '../pipeline/api/index.ts';
 import type { Chargeback } from '../pipeline/schema/index.ts';
 import { createKafka, DlqHeaders, kafkaConfigFromEnv, Topics } from '../pipeline/kafka/index.ts';
+import { assertNothingLands } from './support/assertNothingLands.ts';
 import { currentPipeline, LANDING_TIMEOUT_MS, TEST_ROLLOVER_MS } from './support/pipeline.ts';
 import type { ChargebackWorld } from './support/world.ts';
 
@@ -90,8 +91,11 @@ Then(
 
 Then('nothing lands for the poison chargeback', async function (this: ChargebackWorld) {
   const poison = this.written.poison![0]!;
-  const rows = await currentPipeline().landing.rowsWhere((r) => r.chargeback_id === poison.chargeback_id);
-  assert.equal(rows.length, 0);
+  const caughtUp = await assertNothingLands(
+    (r) => r.chargeback_id === poison.chargeback_id,
+    `the poison chargeback ${poison.chargeback_id}`,
+  );
+  this.log(`landing caught up in ${caughtUp.waitedMs} ms (sentinel ${caughtUp.sentinelId})`);
 });
 
 /** Poison on the topic itself (not from the table): one of each kind, on every partition. */
