@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { BucketBy, bucketIdOf, bucketStartMs, createBucketAssigner, isBucketId } from './BucketAssigner.ts';
-import { changeRecord } from './testFixtures.ts';
+import { changeRecord } from '../../fixtures/changeRecords.ts';
 
 describe('BucketAssigner', () => {
   it('names the bucket YYYY-MM-DD/HH in UTC, whatever the machine zone', () => {

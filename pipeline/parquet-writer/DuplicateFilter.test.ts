@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { DuplicateFilter, DuplicateVerdict } from './DuplicateFilter.ts';
-import { changeRecord } from './testFixtures.ts';
+import { changeRecord } from '../../fixtures/changeRecords.ts';
 
 describe('DuplicateFilter', () => {
   it('drops a re-published record by its event_id', () => {

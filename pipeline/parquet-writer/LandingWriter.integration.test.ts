@@ -5,18 +5,11 @@ import { DlqHeaders } from '../kafka/index.ts';
 import { startWriter, type RunningWriter, type WriterConfig, type WriterEvent } from './index.ts';
 import { isBucketId } from './BucketAssigner.ts';
 import { splitLandedKey } from './listLandedFiles.ts';
-import { changeRecord } from './testFixtures.ts';
-import {
-  assertExactlyOnce,
-  isolatedWriterSetup,
-  messageOf,
-  produce,
-  readLanded,
-  requireStack,
-  waitUntil,
-  type Produced,
-  type TestStack,
-} from './stackForTests.ts';
+import { changeRecord } from '../../fixtures/changeRecords.ts';
+import { assertExactlyOnce, readLanded } from '../../fixtures/landedRows.ts';
+import { messageOf, produce, type Produced } from '../../fixtures/testMessages.ts';
+import { isolatedWriterSetup, requireStack, type TestStack } from '../../fixtures/TestStack.ts';
+import { waitUntil } from '../../localstack/waitUntil.ts';
 
 /**
  * The writer against a real Kafka and S3 (the local stack must be up: `npx tsx cli/main.ts stack up`).
@@ -49,16 +42,17 @@ async function setup(name: string, overrides: Partial<WriterConfig> = {}) {
       return w;
     },
     landed: () => readLanded(stack.s3, s.bucket, s.prefix),
-    waitForRows: (n: number, timeoutMs = 60_000) =>
-      waitUntil(
-        `${n} landed rows`,
+    waitForRows: async (n: number, timeoutMs = 60_000) => {
+      const landed = await waitUntil(
         async () => {
           const rows = await readLanded(stack.s3, s.bucket, s.prefix);
           return rows.length >= n ? rows : undefined;
         },
-        timeoutMs,
-        500,
-      ),
+        { timeoutMs, intervalMs: 500 },
+      );
+      assert.ok(landed.ok, `${n} landed rows: ${landed.ok || landed.reason}`);
+      return landed.value;
+    },
     stopAll: () => Promise.all(writers.map((w) => w.stop())),
   };
 }
@@ -117,14 +111,14 @@ describe('LandingWriter against Kafka and S3', () => {
 
     const writer = await t.start();
     await t.waitForRows(good.length);
-    await waitUntil(
-      'poison offsets committed',
+    const committed = await waitUntil(
       async () => {
         const [g, e] = [await groupOffsets(t.groupId, t.topic), await endOffsets(t.topic)];
         return JSON.stringify(g) === JSON.stringify(e) ? true : undefined;
       },
-      30_000,
+      { timeoutMs: 30_000, intervalMs: 250 },
     );
+    assert.ok(committed.ok, `poison offsets committed: ${committed.ok || committed.reason}`);
     await writer.stop();
 
     assertExactlyOnce(
@@ -175,12 +169,12 @@ describe('LandingWriter against Kafka and S3', () => {
     const second = await produce(producer, t.topic, fresh.map(messageOf));
     const w2 = await t.start();
     await t.waitForRows(45);
-    await waitUntil(
-      'all offsets committed',
+    const committed = await waitUntil(
       async () =>
         JSON.stringify(await groupOffsets(t.groupId, t.topic)) === JSON.stringify(await endOffsets(t.topic)) ? true : undefined,
-      30_000,
+      { timeoutMs: 30_000, intervalMs: 250 },
     );
+    assert.ok(committed.ok, `all offsets committed: ${committed.ok || committed.reason}`);
     await w2.stop();
 
     assert.equal(w2.stats().duplicatesDropped, 10);
@@ -252,7 +246,8 @@ async function readTopic(
       out.push({ key: String(message.key), value: message.value!, headers });
     },
   });
-  await waitUntil(`${count} messages on ${topic}`, async () => (out.length >= count ? true : undefined), 30_000);
+  const read = await waitUntil(async () => (out.length >= count ? true : undefined), { timeoutMs: 30_000, intervalMs: 250 });
+  assert.ok(read.ok, `${count} messages on ${topic}: ${read.ok || read.reason}`);
   await consumer.disconnect();
   return out;
 }

@@ -6,7 +6,7 @@ export interface S3ObjectInfo {
 
 /**
  * The object operations the checkpoint protocol needs. LandingStore is the S3 implementation;
- * tests use an in-memory one to crash the protocol at every step.
+ * tests use an in-memory one (fixtures/InMemoryObjectStore.ts) to crash the protocol at every step.
  */
 export interface ObjectStore {
   readonly bucket: string;

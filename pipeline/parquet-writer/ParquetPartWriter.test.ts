@@ -5,7 +5,8 @@ import { parquetMetadata } from 'hyparquet';
 import { parquetSchemaElements, toParquetRow, type ChangeRecord } from '../schema/index.ts';
 import { estimateRowBytes, ParquetPartWriter, writeParquetFile } from './ParquetPartWriter.ts';
 import { readParquetFile } from './readParquetFile.ts';
-import { asLanded, changeRecord, changeRecordArbitrary } from './testFixtures.ts';
+import { anyChangeRecordArb } from '../../fixtures/arbitraries.ts';
+import { asLanded, changeRecord } from '../../fixtures/changeRecords.ts';
 
 const roundTrip = async (records: ChangeRecord[]) => (await readParquetFile(writeParquetFile(records.map(toParquetRow)))).rows;
 const metadataOf = (bytes: Uint8Array) =>
@@ -73,7 +74,7 @@ describe('ParquetPartWriter', () => {
 
   it('round-trips arbitrary valid change records: non-ASCII, 2,000-character reasons, every currency exponent (property)', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(changeRecordArbitrary, { minLength: 1, maxLength: 20 }), async (records) => {
+      fc.asyncProperty(fc.array(anyChangeRecordArb, { minLength: 1, maxLength: 20 }), async (records) => {
         assert.deepEqual(await roundTrip(records), records.map(asLanded));
       }),
       { numRuns: 200 },
@@ -82,7 +83,7 @@ describe('ParquetPartWriter', () => {
 
   it('round-trips each record alone, so one bad value cannot hide among others (property)', async () => {
     await fc.assert(
-      fc.asyncProperty(changeRecordArbitrary, async (record) => {
+      fc.asyncProperty(anyChangeRecordArb, async (record) => {
         assert.deepEqual(await roundTrip([record]), [asLanded(record)]);
       }),
       { numRuns: 300 },

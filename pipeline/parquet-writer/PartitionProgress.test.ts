@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ConditionalWriteConflictError, PartitionFencedError, RecoveryError } from './errors.ts';
-import { InMemoryObjectStore } from './InMemoryObjectStore.ts';
+import { InMemoryObjectStore } from '../../fixtures/InMemoryObjectStore.ts';
 import type { ObjectStore } from './ObjectStore.ts';
 import { emptyDedup, ProgressStore, type PartitionProgress } from './PartitionProgress.ts';
 

@@ -4,7 +4,7 @@ import { toParquetRow } from '../schema/index.ts';
 import { DuplicateFilter } from './DuplicateFilter.ts';
 import { PartitionWriter } from './PartitionWriter.ts';
 import { RollingPolicy, RollReason } from './RollingPolicy.ts';
-import { changeRecord } from './testFixtures.ts';
+import { changeRecord } from '../../fixtures/changeRecords.ts';
 
 const progress = { etag: '"e"', progress: {} as never };
 const fresh = (through = -1n) => new PartitionWriter(0, { through, progress, dedup: new DuplicateFilter() }, 1 << 20, 0);

@@ -4,18 +4,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Producer } from 'kafkajs';
 import type { WriterEvent } from './WriterEvent.ts';
-import { changeRecord } from './testFixtures.ts';
-import {
-  assertExactlyOnce,
-  isolatedWriterSetup,
-  messageOf,
-  produce,
-  readLanded,
-  requireStack,
-  waitUntil,
-  type Produced,
-  type TestStack,
-} from './stackForTests.ts';
+import { changeRecord } from '../../fixtures/changeRecords.ts';
+import { assertExactlyOnce, readLanded } from '../../fixtures/landedRows.ts';
+import { messageOf, produce, type Produced } from '../../fixtures/testMessages.ts';
+import { isolatedWriterSetup, requireStack, type TestStack } from '../../fixtures/TestStack.ts';
+import { waitUntil } from '../../localstack/waitUntil.ts';
 
 /**
  * DESIGN §6: "after any crash (SIGKILL at any instant) … every record of the topic is in exactly
@@ -122,14 +115,11 @@ describe('writer process killed with SIGKILL', () => {
             w.events.filter((x) => x.type === 'file-committed').length > 1 &&
             w.child.kill('SIGKILL')
           );
-      await waitUntil(
-        'a committed file',
-        async () => (w.events.some((e) => e.type === 'file-committed') ? true : undefined),
-        60_000,
-        50,
-      ).catch((e) => {
-        throw new Error(`${(e as Error).message}; writer stderr:\n${w.stderr.join('')}`);
+      const committed = await waitUntil(async () => (w.events.some((e) => e.type === 'file-committed') ? true : undefined), {
+        timeoutMs: 60_000,
+        intervalMs: 50,
       });
+      assert.ok(committed.ok, `a committed file: ${committed.ok || committed.reason}; writer stderr:\n${w.stderr.join('')}`);
       if (kill % 2 === 0) await new Promise((r) => setTimeout(r, 100 + Math.floor(Math.random() * 1_500)));
       else await Promise.race([w.exited, new Promise((r) => setTimeout(r, 5_000))]);
       w.child.kill('SIGKILL');
@@ -141,15 +131,14 @@ describe('writer process killed with SIGKILL', () => {
 
     // The last writer runs to the end and stops gracefully.
     const last = spawnWriter(env);
-    await waitUntil(
-      `${expected.length} landed rows`,
+    const landed = await waitUntil(
       async () => {
         const rows = await readLanded(stack.s3, t.bucket, t.prefix);
         return rows.length >= expected.length ? rows : undefined;
       },
-      120_000,
-      1_000,
+      { timeoutMs: 120_000, intervalMs: 1_000 },
     );
+    assert.ok(landed.ok, `${expected.length} landed rows: ${landed.ok || landed.reason}`);
     last.child.kill('SIGTERM');
     assert.equal(await last.exited, 0, `graceful stop exits 0; stderr:\n${last.stderr.join('')}`);
     recoveries.push(...last.events.filter((e) => e.type === 'partition-recovered'));

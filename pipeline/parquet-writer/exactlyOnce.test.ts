@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { encodeChangeRecord, type ChangeRecord } from '../schema/index.ts';
 import { processingTimeBucketAssigner } from './BucketAssigner.ts';
 import { commitCheckpoint, type CommitterDeps } from './CheckpointCommitter.ts';
-import { InMemoryObjectStore, SimulatedCrash } from './InMemoryObjectStore.ts';
+import { InMemoryObjectStore, SimulatedCrash } from '../../fixtures/InMemoryObjectStore.ts';
 import { isLandedPartKey, splitLandedKey } from './listLandedFiles.ts';
 import { parsePartFileName } from './PartFileNamer.ts';
 import { ProgressStore } from './PartitionProgress.ts';
@@ -12,7 +12,7 @@ import { recoverPartition, type RecoveryDeps } from './PartitionRecovery.ts';
 import { PartitionWriter } from './PartitionWriter.ts';
 import { readParquetFile } from './readParquetFile.ts';
 import { takeRecord } from './takeRecord.ts';
-import { asLanded, changeRecord } from './testFixtures.ts';
+import { asLanded, changeRecord } from '../../fixtures/changeRecords.ts';
 
 /**
  * The exactly-once protocol (stage → decide → commit → recover) driven without Kafka: one

@@ -6,7 +6,7 @@ import { toParquetRow } from '../schema/index.ts';
 import { InvalidPartFileError } from './errors.ts';
 import { writeParquetFile } from './ParquetPartWriter.ts';
 import { readParquetFile } from './readParquetFile.ts';
-import { changeRecord } from './testFixtures.ts';
+import { changeRecord } from '../../fixtures/changeRecords.ts';
 
 describe('readParquetFile', () => {
   it('reads DECIMAL amounts exactly where a plain hyparquet read rounds them through float64', async () => {

@@ -3,18 +3,11 @@ import assert from 'node:assert/strict';
 import type { Producer } from 'kafkajs';
 import { startWriter, type WriterEvent } from './index.ts';
 import { S3FaultProxy, type FaultMode } from '../../fixtures/S3FaultProxy.ts';
-import { changeRecord } from './testFixtures.ts';
-import {
-  assertExactlyOnce,
-  isolatedWriterSetup,
-  messageOf,
-  produce,
-  readLanded,
-  requireStack,
-  waitUntil,
-  type Produced,
-  type TestStack,
-} from './stackForTests.ts';
+import { changeRecord } from '../../fixtures/changeRecords.ts';
+import { assertExactlyOnce, readLanded } from '../../fixtures/landedRows.ts';
+import { messageOf, produce, type Produced } from '../../fixtures/testMessages.ts';
+import { isolatedWriterSetup, requireStack, type TestStack } from '../../fixtures/TestStack.ts';
+import { waitUntil } from '../../localstack/waitUntil.ts';
 
 /**
  * DESIGN §6: exactly once also across a storage outage. S3 is put behind a proxy that answers
@@ -68,26 +61,24 @@ describe('S3 outage', () => {
       }
     })();
 
-    await waitUntil(
-      'a first committed file',
-      async () => (events.some((e) => e.type === 'file-committed') ? true : undefined),
-      30_000,
-      50,
-    );
+    const first = await waitUntil(async () => (events.some((e) => e.type === 'file-committed') ? true : undefined), {
+      timeoutMs: 30_000,
+      intervalMs: 50,
+    });
+    assert.ok(first.ok, `a first committed file: ${first.ok || first.reason}`);
     for (const mode of ['error-503', 'reset', 'lose-response', 'pass', 'down', 'lose-response', 'pass'] as FaultMode[]) {
       await proxy.setMode(mode);
       await new Promise((r) => setTimeout(r, 1_500));
     }
     await producing;
-    await waitUntil(
-      `${records.length} landed rows`,
+    const landed = await waitUntil(
       async () => {
         const rows = await readLanded(stack.s3, t.bucket, t.prefix);
         return rows.length >= records.length ? rows : undefined;
       },
-      60_000,
-      500,
+      { timeoutMs: 60_000, intervalMs: 500 },
     );
+    assert.ok(landed.ok, `${records.length} landed rows: ${landed.ok || landed.reason}`);
     await writer.stop();
     await writer.done;
 

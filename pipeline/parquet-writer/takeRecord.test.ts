@@ -5,7 +5,7 @@ import { eventTimeBucketAssigner, processingTimeBucketAssigner } from './BucketA
 import { DuplicateFilter } from './DuplicateFilter.ts';
 import { PartitionWriter } from './PartitionWriter.ts';
 import { takeRecord, type TakeRecordContext } from './takeRecord.ts';
-import { changeRecord } from './testFixtures.ts';
+import { changeRecord } from '../../fixtures/changeRecords.ts';
 
 const NOW = Date.UTC(2026, 0, 31, 22, 30);
 const fresh = () =>
