@@ -45,3 +45,8 @@ export class MissingOutputsError extends InfraError {
 export class TopicCreatorError extends InfraError {
   static override readonly code = 'TOPIC_CREATOR';
 }
+
+/** terraform init or validate did not run, or printed nothing we can read. */
+export class TerraformRunError extends InfraError {
+  static override readonly code = 'TERRAFORM_RUN';
+}

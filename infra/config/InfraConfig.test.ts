@@ -64,6 +64,23 @@ describe('infra config', () => {
     assert.equal(c.network.mode, 'existing');
   });
 
+  it('refuses zones by name (they map to different physical zones per account), pointing at zone IDs', () => {
+    assert.throws(
+      () => parseInfraConfig({ network: { mode: 'new', availabilityZones: ['us-east-1a', 'us-east-1b'] } }),
+      (e: Error) => /network\.availabilityZones: zones are chosen by zone ID: rename to availabilityZoneIds/.test(e.message),
+    );
+    assert.throws(
+      () => parseInfraConfig({ network: { mode: 'new', availabilityZoneIds: ['us-east-1a', 'use1-az1'] } }),
+      /network\.availabilityZoneIds\.0: a zone ID looks like use1-az1/,
+    );
+    assert.throws(
+      () => parseInfraConfig({ network: { mode: 'new', availabilityZoneIds: ['use1-az1', 'use1-az1'] } }),
+      /network\.availabilityZoneIds: each zone ID once/,
+    );
+    const c = parseInfraConfig({ network: { mode: 'new', availabilityZoneIds: ['use1-az4', 'use1-az6'] } });
+    assert.deepEqual(c.network.mode === 'new' && c.network.availabilityZoneIds, ['use1-az4', 'use1-az6']);
+  });
+
   it('reads a JSON file, with CHARGEBACK_ENV for the environment and AWS_REGION only when the file sets no region', () => {
     const dir = tempDir('cdc-config');
     const file = path.join(dir, 'prod.json');

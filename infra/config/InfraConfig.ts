@@ -39,16 +39,30 @@ const Network = z.discriminatedUnion('mode', [
       .regex(/^\d+\.\d+\.\d+\.\d+\/(1[6-9]|2[0-4])$/)
       .default('10.40.0.0/16'),
     /**
-     * Zones of the private subnets, by name (MSK Serverless needs ≥ 2). Named, not counted, so
-     * the subnets never move when AWS adds a zone or one is briefly unavailable.
-     * Default: `<region>a`, `<region>b`, `<region>c`.
+     * Zones of the private subnets, by zone ID (MSK Serverless needs ≥ 2). A zone *name* such as
+     * us-east-1a maps to a different physical zone in each account; the ID (use1-az1) is the same
+     * everywhere, so the zones a service supports, and those of peered accounts, can be matched.
+     * Default: the first three zone IDs of the region, sorted (read at plan time).
      */
-    availabilityZones: z
-      .array(z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/, 'an Availability Zone name looks like us-east-1a'))
+    availabilityZoneIds: z
+      .array(z.string().regex(/^[a-z]+\d+-az\d+$/, 'a zone ID looks like use1-az1'))
       .min(2)
       .max(3)
+      .refine((ids) => new Set(ids).size === ids.length, 'each zone ID once: two subnets in one zone are no redundancy')
       .optional(),
-    /** One NAT gateway for the private subnets (SQS, KMS, STS and CloudWatch calls leave through it). */
+    /** Zones by name are refused, not ignored: a config that still names them must not silently get other zones. */
+    availabilityZones: z
+      .unknown()
+      .refine(
+        (v) => v === undefined,
+        'zones are chosen by zone ID: rename to availabilityZoneIds and give the IDs of your zones (aws ec2 describe-availability-zones --query "AvailabilityZones[].[ZoneName,ZoneId]")',
+      )
+      .optional(),
+    /**
+     * One NAT gateway for the private subnets. Without it the only AWS API the pipeline calls
+     * from inside the VPC outside S3/DynamoDB (gateway endpoints) — SQS, for the stream
+     * processor's dead letters — gets an interface endpoint (constructs/Network.ts).
+     */
     natGateway: z.boolean().default(true),
     flowLogs: z.boolean().default(true),
   }),

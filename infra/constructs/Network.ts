@@ -9,6 +9,8 @@ import { RouteTable } from '@cdktf/provider-aws/lib/route-table/index.js';
 import { Route } from '@cdktf/provider-aws/lib/route/index.js';
 import { RouteTableAssociation } from '@cdktf/provider-aws/lib/route-table-association/index.js';
 import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint/index.js';
+import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group/index.js';
+import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule/index.js';
 import { DefaultSecurityGroup } from '@cdktf/provider-aws/lib/default-security-group/index.js';
 import { DataAwsAvailabilityZones } from '@cdktf/provider-aws/lib/data-aws-availability-zones/index.js';
 import { FlowLog } from '@cdktf/provider-aws/lib/flow-log/index.js';
@@ -29,12 +31,22 @@ export interface NetworkProps {
 }
 
 /**
+ * AWS APIs the pipeline calls from inside the private subnets, besides S3 and DynamoDB (free
+ * gateway endpoints). Only SQS: the stream processor sends dead letters there. Its MSK IAM
+ * token is signed locally with the function's credentials (no STS call unless a role ARN is
+ * configured); Lambda and Managed Flink ship logs, metrics and traces through their own
+ * service, and the event source mapping reads the table's stream from outside the VPC. With a
+ * NAT gateway these go through it; without one, each gets an interface endpoint.
+ */
+export const INTERFACE_ENDPOINT_SERVICES = ['sqs'] as const;
+
+/**
  * The private subnets that MSK Serverless, the stream-processor Lambda and Managed Flink share.
  *
- * `existing`: the ids from the config, untouched. `new`: a VPC with one private subnet per AZ,
- * one public subnet holding a single NAT gateway (Lambda → SQS/STS/CloudWatch), gateway
- * endpoints for S3 and DynamoDB (Flink's Parquet uploads never cross the NAT), a default
- * security group that allows nothing, and flow logs.
+ * `existing`: the ids from the config, untouched. `new`: a VPC with one private subnet per zone
+ * (chosen by zone ID), either one public subnet holding a single NAT gateway or interface
+ * endpoints for INTERFACE_ENDPOINT_SERVICES, gateway endpoints for S3 and DynamoDB (Flink's
+ * Parquet uploads never cross the NAT), a default security group that allows nothing, and flow logs.
  */
 export class Network extends Construct {
   readonly vpcId: string;
@@ -48,19 +60,28 @@ export class Network extends Construct {
       this.privateSubnetIds = net.privateSubnetIds;
       return;
     }
-    const zones = net.availabilityZones ?? ['a', 'b', 'c'].map((letter) => `${props.region}${letter}`);
-    // Only a check: plan fails with a clear message when a named zone is not offered to this account.
-    new DataAwsAvailabilityZones(this, 'azs', {
-      filter: [{ name: 'zone-name', values: zones }],
+    const zoneIds = net.availabilityZoneIds;
+    // Without a state filter the list holds every zone of the region whatever its state, so a
+    // briefly impaired zone never shifts the subnets; the plan fails with the message when a
+    // configured ID is not offered, or the region has fewer than three zones for the default.
+    const azs = new DataAwsAvailabilityZones(this, 'azs', {
+      filter: zoneIds ? [{ name: 'zone-id', values: zoneIds }] : [{ name: 'opt-in-status', values: ['opt-in-not-required'] }],
       lifecycle: {
         postcondition: [
-          {
-            condition: `\${length(self.names) == ${zones.length}}`,
-            errorMessage: `not every zone of network.availabilityZones (${zones.join(', ')}) is available to this account in ${props.region}: name 2 or 3 that are`,
-          },
+          zoneIds
+            ? {
+                condition: `\${length(self.zone_ids) == ${zoneIds.length}}`,
+                errorMessage: `not every zone of network.availabilityZoneIds (${zoneIds.join(', ')}) is offered in ${props.region}: give 2 or 3 that are`,
+              }
+            : {
+                condition: '${length(self.zone_ids) >= 3}',
+                errorMessage: `${props.region} has fewer than 3 zones: set network.availabilityZoneIds to 2 of them`,
+              },
         ],
       },
     });
+    // Sorted IDs: the same three on every plan (a new zone gets a higher number).
+    const zones = zoneIds ?? [0, 1, 2].map((i) => Fn.element(Fn.sort(azs.zoneIds), i));
     const vpc = new Vpc(this, 'vpc', {
       cidrBlock: net.cidr,
       enableDnsHostnames: true,
@@ -72,13 +93,13 @@ export class Network extends Construct {
 
     const privateRoutes = new RouteTable(this, 'private-routes', { vpcId: vpc.id, tags: { Name: `${props.prefix}-private` } });
     this.privateSubnetIds = [];
-    zones.forEach((zone, i) => {
+    zones.forEach((zoneId, i) => {
       const subnet = new Subnet(this, `private-${i}`, {
         vpcId: vpc.id,
         cidrBlock: Fn.cidrsubnet(net.cidr, 4, i),
-        availabilityZone: zone,
+        availabilityZoneId: zoneId,
         mapPublicIpOnLaunch: false,
-        tags: { Name: `${props.prefix}-private-${zone}`, tier: 'private' },
+        tags: { Name: `${props.prefix}-private-${zoneId}`, tier: 'private' },
       });
       new RouteTableAssociation(this, `private-${i}-routes`, { subnetId: subnet.id, routeTableId: privateRoutes.id });
       this.privateSubnetIds.push(subnet.id);
@@ -89,7 +110,7 @@ export class Network extends Construct {
       const publicSubnet = new Subnet(this, 'public-0', {
         vpcId: vpc.id,
         cidrBlock: Fn.cidrsubnet(net.cidr, 4, 15),
-        availabilityZone: zones[0],
+        availabilityZoneId: zones[0],
         // The NAT gateway has its own Elastic IP; nothing launched here gets a public address.
         mapPublicIpOnLaunch: false,
         tags: { Name: `${props.prefix}-public-0`, tier: 'public' },
@@ -109,6 +130,8 @@ export class Network extends Construct {
         destinationCidrBlock: '0.0.0.0/0',
         natGatewayId: nat.id,
       });
+    } else {
+      this.interfaceEndpoints(vpc, net.cidr, props);
     }
 
     for (const service of ['s3', 'dynamodb'] as const) {
@@ -152,6 +175,34 @@ export class Network extends Construct {
         logDestination: logGroup.logGroup.arn,
         iamRoleArn: role.arn,
         maxAggregationInterval: 600,
+      });
+    }
+  }
+  /** Interface endpoints (private DNS, so the SDKs' default endpoints resolve to them) reachable on 443 from the VPC. */
+  private interfaceEndpoints(vpc: Vpc, cidr: string, props: NetworkProps): void {
+    const sg = new SecurityGroup(this, 'endpoints-sg', {
+      name: `${props.prefix}-endpoints`,
+      description: 'Interface VPC endpoints: HTTPS from the private subnets only',
+      vpcId: vpc.id,
+      tags: { Name: `${props.prefix}-endpoints` },
+    });
+    new VpcSecurityGroupIngressRule(this, 'endpoints-https', {
+      securityGroupId: sg.id,
+      cidrIpv4: cidr,
+      ipProtocol: 'tcp',
+      fromPort: 443,
+      toPort: 443,
+      description: 'HTTPS to the endpoints from inside the VPC',
+    });
+    for (const service of INTERFACE_ENDPOINT_SERVICES) {
+      new VpcEndpoint(this, `${service}-endpoint`, {
+        vpcId: vpc.id,
+        serviceName: `com.amazonaws.${props.region}.${service}`,
+        vpcEndpointType: 'Interface',
+        privateDnsEnabled: true,
+        subnetIds: this.privateSubnetIds,
+        securityGroupIds: [sg.id],
+        tags: { Name: `${props.prefix}-${service}` },
       });
     }
   }

@@ -1,10 +1,16 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { synth, resource, resources, dataSource, ref, policyOf, statement } from '../test/synthFixture.ts';
+import { synth, resource, resources, dataSource, ref, policyOf, statement, type TfJson } from '../test/synthFixture.ts';
+import { NO_NAT } from '../test/configBranches.ts';
 
 describe('foundation stack (seed Phase 1)', () => {
   const s = synth();
   const f = s.foundation;
+  let noNat: TfJson | undefined;
+  const noNatFoundation = () => {
+    noNat ??= synth(NO_NAT).foundation;
+    return noNat;
+  };
 
   it('creates the chargebacks table keyed by chargeback_id with a NEW_AND_OLD_IMAGES stream and point-in-time recovery', () => {
     const table = resource(f, 'aws_dynamodb_table');
@@ -81,13 +87,22 @@ describe('foundation stack (seed Phase 1)', () => {
     );
   });
 
-  it('builds a private network: subnets in named zones, NAT, S3/DynamoDB gateway endpoints, deny-all default SG, flow logs', () => {
+  it('builds a private network: subnets by zone ID, NAT, S3/DynamoDB gateway endpoints, deny-all default SG, flow logs', () => {
     const subnets = resources(f, 'aws_subnet').map(([, b]) => b);
     const priv = subnets.filter((b) => (b.tags as Record<string, string>).tier === 'private');
-    assert.deepEqual(
-      priv.map((b) => b.availability_zone),
-      ['us-east-1a', 'us-east-1b', 'us-east-1c'],
+    const zones = dataSource(f, 'aws_availability_zones')[0]!;
+    const zonesId = Object.keys(f.data!.aws_availability_zones!)[0];
+    // A zone name maps to a different physical zone in each account; the ID does not.
+    assert.ok(
+      subnets.every((b) => b.availability_zone === undefined),
+      'no subnet is placed by zone name',
     );
+    assert.deepEqual(
+      priv.map((b) => b.availability_zone_id),
+      [0, 1, 2].map((i) => `\${element(sort(data.aws_availability_zones.${zonesId}.zone_ids), ${i})}`),
+    );
+    assert.deepEqual(zones.filter, [{ name: 'opt-in-status', values: ['opt-in-not-required'] }]);
+    assert.equal(zones.state, undefined, 'every zone whatever its state, so an impaired zone never shifts the subnets');
     assert.ok(subnets.every((b) => b.map_public_ip_on_launch === false));
     assert.equal(resources(f, 'aws_nat_gateway').length, 1);
     assert.deepEqual(
@@ -100,8 +115,43 @@ describe('foundation stack (seed Phase 1)', () => {
     assert.equal(defaultSg.ingress, undefined);
     assert.equal(defaultSg.egress, undefined);
     assert.equal(resource(f, 'aws_flow_log').traffic_type, 'ALL');
-    const zones = dataSource(f, 'aws_availability_zones')[0]!;
-    assert.deepEqual(zones.filter, [{ name: 'zone-name', values: ['us-east-1a', 'us-east-1b', 'us-east-1c'] }]);
+  });
+
+  it('places the subnets in the configured zone IDs, and fails the plan with a message when one is not offered', () => {
+    const n = noNatFoundation();
+    const priv = resources(n, 'aws_subnet').map(([, b]) => b);
+    assert.deepEqual(
+      priv.map((b) => b.availability_zone_id),
+      ['use1-az1', 'use1-az2'],
+    );
+    const zones = dataSource(n, 'aws_availability_zones')[0]!;
+    assert.deepEqual(zones.filter, [{ name: 'zone-id', values: ['use1-az1', 'use1-az2'] }]);
+    const post = (zones.lifecycle as { postcondition: { condition: string; error_message: string }[] }).postcondition[0]!;
+    assert.equal(post.condition, '${length(self.zone_ids) == 2}');
+    assert.match(post.error_message, /network\.availabilityZoneIds \(use1-az1, use1-az2\)/);
+  });
+
+  it("without a NAT gateway, reaches SQS (the stream processor's dead letters) through an interface endpoint open to the VPC on 443 only", () => {
+    const n = noNatFoundation();
+    for (const t of ['aws_nat_gateway', 'aws_internet_gateway', 'aws_eip', 'aws_route'])
+      assert.equal(resources(n, t).length, 0, t);
+    const sqs = resources(n, 'aws_vpc_endpoint')
+      .map(([, b]) => b)
+      .find((b) => b.service_name === 'com.amazonaws.us-east-1.sqs');
+    assert.ok(sqs, 'an SQS endpoint');
+    assert.equal(sqs.vpc_endpoint_type, 'Interface');
+    assert.equal(sqs.private_dns_enabled, true, 'the SDK default endpoint resolves to it');
+    const privateSubnets = resources(n, 'aws_subnet').map(([, b]) => ref(n, 'aws_subnet', b, 'id'));
+    assert.deepEqual(sqs.subnet_ids, privateSubnets);
+    const sg = resource(n, 'aws_security_group', 'network/endpoints-sg');
+    assert.deepEqual(sqs.security_group_ids, [ref(n, 'aws_security_group', sg, 'id')]);
+    const ingress = resources(n, 'aws_vpc_security_group_ingress_rule').map(([, b]) => b);
+    assert.deepEqual(
+      ingress.map((r) => [r.security_group_id, r.cidr_ipv4, r.ip_protocol, r.from_port, r.to_port]),
+      [[ref(n, 'aws_security_group', sg, 'id'), '10.40.0.0/16', 'tcp', 443, 443]],
+    );
+    // Gateway endpoints stay: S3 (Flink's Parquet) and DynamoDB never needed the NAT.
+    assert.equal(resources(n, 'aws_vpc_endpoint').length, 3);
   });
 
   it('outputs the seed names parquet_bucket_name and region', () => {

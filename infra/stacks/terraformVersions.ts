@@ -7,7 +7,9 @@ import type { InfraConfig } from '../config/InfraConfig.ts';
  * mirror our machines carry (infra/terraform/validateStacks.test.ts). The upper bound keeps a
  * future major, with its removals, out until someone validates against it.
  */
-export const AWS_PROVIDER_VERSIONS = '>= 5.100.0, < 7.0.0';
+export const AWS_PROVIDER_MIN = '5.100.0';
+export const AWS_PROVIDER_MAX_EXCLUSIVE = '7.0.0';
+export const AWS_PROVIDER_VERSIONS = `>= ${AWS_PROVIDER_MIN}, < ${AWS_PROVIDER_MAX_EXCLUSIVE}`;
 
 /** Import blocks (table/bucket `import` mode) need 1.5. */
 export const TERRAFORM_MIN_VERSION = '1.5.0';
