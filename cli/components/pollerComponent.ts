@@ -76,6 +76,8 @@ export async function startPoller(
       registry.set('IteratorAge', esm.stats.iteratorAgeMs);
     else registry.remove('IteratorAge');
     registry.set('StreamOnFailureRecords', esm.stats.onFailure);
+    for (const e of esm.awsErrors.snapshot())
+      registry.set('EsmUpstreamErrors', e.count, { Kind: e.kind, Operation: e.operation });
   });
   return {
     stats: () => ({ ...esm.stats, ...counts }),

@@ -9,6 +9,7 @@ import {
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { z } from 'zod';
+import { AwsErrorCounter } from './AwsErrorCounter.ts';
 import { interpretResponse } from './batchResult.ts';
 import { onFailureRecord } from './onFailureRecord.ts';
 import type { CheckpointStore } from './CheckpointStore.ts';
@@ -65,12 +66,15 @@ export class EventSourceMapping {
   private currentArn: string | undefined;
   private running: Promise<void> | undefined;
   readonly stats = { batches: 0, records: 0, failedInvocations: 0, onFailure: 0, iteratorAgeMs: 0 };
+  /** Failed AWS call attempts by kind and operation, retried ones included (published as EsmUpstreamErrors). */
+  readonly awsErrors = new AwsErrorCounter();
 
   constructor(
     private readonly ports: EsmPorts,
     settings: EsmSettings = {},
   ) {
     this.s = EsmSettings.parse(settings);
+    for (const client of [ports.ddb, ports.streams, ports.sqs]) this.awsErrors.watch(client);
   }
 
   start(): void {

@@ -8,5 +8,6 @@
  */
 export { EventSourceMapping, EsmSettings, type EsmPorts, type EsmEvent } from './EventSourceMapping.ts';
 export { CheckpointStore } from './CheckpointStore.ts';
+export { AwsErrorCounter, AwsErrorKind, awsErrorKind, type AwsErrorCount } from './AwsErrorCounter.ts';
 export { interpretResponse, type InvocationResult } from './batchResult.ts';
 export { onFailureRecord, type OnFailureRecord } from './onFailureRecord.ts';

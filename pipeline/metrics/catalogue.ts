@@ -155,6 +155,13 @@ export const Catalogue = {
     Unit.COUNT,
     'Records the event source mapping gave up on (retries or record age exhausted) and sent to the on-failure destination.',
   ),
+  EsmUpstreamErrors: local(
+    Stage.EVENT_SOURCE_MAPPING,
+    COUNTER,
+    Unit.COUNT,
+    'Failed AWS call attempts of the event source mapping, by Kind (server-error, throttling, client-error, network) and Operation; the SDK retries them and the mapping resumes from its checkpoint, so they cost time, not records. moto\'s HTTP 500 under concurrent load ("dictionary changed size during iteration" in moto.log) counts as server-error.',
+    { dimensions: ['Kind', 'Operation'] },
+  ),
 
   // ── Kafka (probed by the dashboard with the Kafka admin API) ───────────────────
   KafkaConsumerLag: local(

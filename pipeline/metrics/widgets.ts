@@ -66,7 +66,10 @@ export const Widgets = [
   },
   {
     title: 'Stream: iterator age (ms)',
-    series: [{ aws: 'StreamProcessorIteratorAge', label: 'iterator age' }],
+    series: [
+      { aws: 'StreamProcessorIteratorAge', label: 'iterator age' },
+      { own: 'EsmUpstreamErrors', label: 'AWS errors retried by the poller', yAxis: 'right' },
+    ],
     alarm: 'stream-processor-iterator-age',
   },
   {
