@@ -5,25 +5,54 @@ import { currentPipeline } from './support/pipeline.ts';
 import type { ChargebackWorld } from './support/world.ts';
 
 /** Request bodies for each invalid case; the reason carries the scenario's marker so "nothing lands" can be checked. */
-const INVALID: Record<string, (marker: string) => string> = {
+const INVALID: Record<string, (marker: string) => string | Uint8Array> = {
   'a negative amount': (m) => JSON.stringify({ merchant_id: 'merch_neg', amount: '-5.00', currency: 'USD', reason: m }),
   'an unknown currency': (m) => JSON.stringify({ merchant_id: 'merch_cur', amount: '5.00', currency: 'XYZ', reason: m }),
   'too many decimals for JPY': (m) => JSON.stringify({ merchant_id: 'merch_jpy', amount: '100.5', currency: 'JPY', reason: m }),
   'too many decimals for USD': (m) => `{"merchant_id":"merch_usd","amount":10.999,"currency":"USD","reason":"${m}"}`,
   'no merchant': (m) => JSON.stringify({ amount: '5.00', currency: 'USD', reason: m }),
   'the amount as a float string': (m) => JSON.stringify({ merchant_id: 'merch_exp', amount: '1e3', currency: 'USD', reason: m }),
+  // The JSON escape itself, as a client would send it: JSON.stringify of a lone surrogate writes the same.
+  'a lone surrogate in the merchant': (m) => `{"merchant_id":"merch_\\udfff","amount":"5.00","currency":"USD","reason":"${m}"}`,
+  'a number as the merchant': (m) => `{"merchant_id":123,"amount":"5.00","currency":"USD","reason":"${m}"}`,
+  'the currency as its ISO number': (m) => `{"merchant_id":"merch_iso","amount":"5.00","currency":840,"reason":"${m}"}`,
+  'invalid UTF-8 in the merchant': (m) =>
+    Buffer.concat([
+      Buffer.from('{"merchant_id":"merch_'),
+      Buffer.from([0xc3, 0x28]),
+      Buffer.from(`","amount":"5.00","currency":"USD","reason":"${m}"}`),
+    ]),
 };
+
+/** A chargeback the API would accept as JSON: only how it is sent is wrong. */
+const validBody = (marker: string) =>
+  JSON.stringify({ merchant_id: 'merch_ok', amount: '5.00', currency: 'USD', reason: marker });
+
+async function postRaw(world: ChargebackWorld, headers: Record<string, string>, body: string | Uint8Array): Promise<void> {
+  const sentAt = Date.now();
+  // A Uint8Array body makes fetch add no content-type of its own (a string would get text/plain).
+  const res = await fetch(`${currentPipeline().apiUrl}/chargebacks`, {
+    method: 'POST',
+    headers,
+    body: typeof body === 'string' ? Buffer.from(body) : body,
+  });
+  world.response = { status: res.status, body: (await res.json()) as Record<string, unknown>, sentAt };
+}
+
+When('a merchant posts a valid chargeback as {string}', async function (this: ChargebackWorld, contentType: string) {
+  await postRaw(this, contentType === 'no content type' ? {} : { 'content-type': contentType }, validBody(this.marker));
+});
+
+When('a merchant posts a valid chargeback padded to {int} MB', async function (this: ChargebackWorld, megabytes: number) {
+  // JSON allows any whitespace after the object, so without the size limit this would be a 201 that lands.
+  const body = validBody(this.marker);
+  await postRaw(this, { 'content-type': 'application/json' }, body.padEnd(megabytes * 1_000_000, ' '));
+});
 
 When('a merchant posts a chargeback with {}', async function (this: ChargebackWorld, problem: string) {
   const body = INVALID[problem];
   assert.ok(body, `no request body defined for "${problem}"`);
-  const sentAt = Date.now();
-  const res = await fetch(`${currentPipeline().apiUrl}/chargebacks`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: body(this.marker),
-  });
-  this.response = { status: res.status, body: (await res.json()) as Record<string, unknown>, sentAt };
+  await postRaw(this, { 'content-type': 'application/json' }, body(this.marker));
 });
 
 Then(
