@@ -26,6 +26,14 @@ export interface StreamingStackProps {
 const MSK_REPLICATION_FACTOR = 3;
 
 /**
+ * The largest `max.message.bytes` MSK Serverless allows, and what the local topics take
+ * (localstack/kafka/topics.ts; a test holds them equal). The broker default, 1 MiB, refuses a
+ * produce of one full event-source-mapping batch (10,000 records ≈ 2 MB).
+ * https://docs.aws.amazon.com/msk/latest/developerguide/serverless-config.html
+ */
+export const MSK_MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
+
+/**
  * Phase 3 of the seed: MSK Serverless (IAM auth), the topics (created by a Lambda, not by hand),
  * the stream-processor Lambda fed by the table's stream through an event source mapping, its
  * dead-letter queue, and the Managed Flink application writing Parquet to the landing bucket.
@@ -71,6 +79,7 @@ export class StreamingStack extends ChargebackStack {
         name,
         partitions: config.kafka.partitions,
         replicationFactor: MSK_REPLICATION_FACTOR,
+        config: { 'max.message.bytes': String(MSK_MAX_MESSAGE_BYTES) },
       })),
     };
     this.topicCreator = new NodeFunction(this, 'topic-creator', {
@@ -93,7 +102,14 @@ export class StreamingStack extends ChargebackStack {
         {
           Sid: 'CreatePipelineTopics',
           Effect: 'Allow',
-          Action: ['kafka-cluster:CreateTopic', 'kafka-cluster:DescribeTopic', 'kafka-cluster:AlterTopic'],
+          // The *DynamicConfiguration pair: read and set max.message.bytes of topics that already exist.
+          Action: [
+            'kafka-cluster:CreateTopic',
+            'kafka-cluster:DescribeTopic',
+            'kafka-cluster:AlterTopic',
+            'kafka-cluster:DescribeTopicDynamicConfiguration',
+            'kafka-cluster:AlterTopicDynamicConfiguration',
+          ],
           Resource: topics.topics.map((t) => this.kafka.topicArn(t.name)),
         },
       ],
