@@ -5,7 +5,7 @@ import { currentPipeline } from './support/pipeline.ts';
 import type { ChargebackWorld } from './support/world.ts';
 
 /** Request bodies for each invalid case; the reason carries the scenario's marker so "nothing lands" can be checked. */
-const INVALID: Record<string, (marker: string) => string | Uint8Array> = {
+const INVALID: Record<string, (marker: string) => string | Buffer> = {
   'a negative amount': (m) => JSON.stringify({ merchant_id: 'merch_neg', amount: '-5.00', currency: 'USD', reason: m }),
   'an unknown currency': (m) => JSON.stringify({ merchant_id: 'merch_cur', amount: '5.00', currency: 'XYZ', reason: m }),
   'too many decimals for JPY': (m) => JSON.stringify({ merchant_id: 'merch_jpy', amount: '100.5', currency: 'JPY', reason: m }),
@@ -28,13 +28,13 @@ const INVALID: Record<string, (marker: string) => string | Uint8Array> = {
 const validBody = (marker: string) =>
   JSON.stringify({ merchant_id: 'merch_ok', amount: '5.00', currency: 'USD', reason: marker });
 
-async function postRaw(world: ChargebackWorld, headers: Record<string, string>, body: string | Uint8Array): Promise<void> {
+async function postRaw(world: ChargebackWorld, headers: Record<string, string>, body: string | Buffer): Promise<void> {
   const sentAt = Date.now();
-  // A Uint8Array body makes fetch add no content-type of its own (a string would get text/plain).
+  // A byte body makes fetch add no content-type of its own (a string would get text/plain).
   const res = await fetch(`${currentPipeline().apiUrl}/chargebacks`, {
     method: 'POST',
     headers,
-    body: typeof body === 'string' ? Buffer.from(body) : body,
+    body: typeof body === 'string' ? new TextEncoder().encode(body) : new Uint8Array(body),
   });
   world.response = { status: res.status, body: (await res.json()) as Record<string, unknown>, sentAt };
 }
