@@ -59,7 +59,26 @@ describe('monitoring stack', () => {
     assert.equal(queries.find((q) => q.id === 'm1')!.metric!.metric_name, 'numberOfFailedCheckpoints');
     assert.equal(queries.find((q) => q.id === 'e1')!.expression, 'DIFF(m1)');
     const lag = byName('flink-records-lag');
-    assert.deepEqual([lag.metric_name, lag.threshold], ['records_lag_max', 10000]);
+    assert.equal(lag.threshold, 10000);
+  });
+
+  it('alarms on the writer lag with MSK MaxOffsetLag of the consumer group, not a Flink metric that may never be published at application level', () => {
+    const lag = byName('flink-records-lag');
+    assert.deepEqual(
+      [lag.namespace, lag.metric_name, lag.statistic, lag.dimensions],
+      [
+        'AWS/Kafka',
+        'MaxOffsetLag',
+        'Maximum',
+        { 'Cluster Name': 'chargeback-cdc-dev-msk', 'Consumer Group': 'flink-parquet-writer', Topic: 'chargebacks' },
+      ],
+    );
+    const flinkProps = (
+      resource(s.streaming, 'aws_kinesisanalyticsv2_application').application_configuration as {
+        environment_properties: { property_group: { property_map: Record<string, string> }[] };
+      }
+    ).environment_properties.property_group[0]!.property_map;
+    assert.equal(flinkProps['group.id'], 'flink-parquet-writer', 'the group the alarm watches is the one the job commits to');
   });
 
   it('names in alarm dimensions are the physical names the other stacks create', () => {

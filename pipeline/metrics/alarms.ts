@@ -109,10 +109,17 @@ export const Alarms = {
     datapointsToAlarm: 1,
     treatMissingData: 'notBreaching',
   },
+  // The key keeps its first name (deployed alarm names, monitoring.flinkRecordsLagAlarm). It
+  // watches MSK's MaxOffsetLag of the writer group, not Flink's records_lag_max: MSK publishes
+  // it per consumer group and topic whatever Flink's metricsLevel (records_lag_max is an
+  // operator-scope metric that may never reach the Application dimension), it is the lag of
+  // what has been committed — Flink commits offsets when a checkpoint completes, i.e. when the
+  // part files are in S3 — and it holds for either writer, both using the one group.
   'flink-records-lag': {
     title: 'Writer records lag',
-    description: 'The writer (the Flink Kafka source) is more records behind the chargebacks topic than the threshold.',
-    metric: { aws: 'FlinkRecordsLag' },
+    description:
+      'The writer group (Flink job or embedded writer) has committed offsets further behind the end of the chargebacks topic than the threshold, on some partition: landing is falling behind.',
+    metric: { aws: 'MskConsumerLag' },
     statistic: 'Maximum',
     period: 300,
     comparison: 'GreaterThanThreshold',

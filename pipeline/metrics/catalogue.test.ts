@@ -38,14 +38,14 @@ test('every AWS metric stand-in and every alarm metric exists, and every alarm c
   }
 });
 
-test('the alarms cover Lambda errors, iterator age, a DLQ, Flink downtime or failed checkpoints, and Flink records lag', () => {
+test('the alarms cover Lambda errors, iterator age, a DLQ, Flink downtime or failed checkpoints, and the writer group lag', () => {
   const watched = ALARM_KEYS.map((k) => cloudMetricOf(Alarms[k].metric)!).map((m) => `${m.namespace}:${m.metricName}`);
   for (const want of [
     'AWS/Lambda:Errors',
     'AWS/Lambda:IteratorAge',
     'AWS/SQS:ApproximateNumberOfMessagesVisible',
     'AWS/KinesisAnalytics:downtime',
-    'AWS/KinesisAnalytics:records_lag_max',
+    'AWS/Kafka:MaxOffsetLag',
   ]) {
     assert.ok(watched.includes(want), want);
   }
