@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Builds the deployable Flink job JAR (npm run build:flink):
-#   pipeline/flink-job/target/chargeback-flink-job.jar   shaded; Flink/logging/S3 plugin are provided by the runtime
-# plus, for run-local.sh, target/provided-classpath.txt and target/plugins/s3-fs-hadoop/.
+#   pipeline/flink-job/target/chargeback-flink-job.jar   shaded: the Kafka connector, Parquet/Avro, MSK IAM auth and
+#     the S3 file system (flink-s3-fs-hadoop, found through META-INF/services) are inside it; only Flink itself, the
+#     file connector and logging are `provided` by the Managed Flink runtime (pom.xml)
+# plus, for run-local.sh, target/provided-classpath.txt: the classpath of those provided dependencies.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 start=$(date +%s)
