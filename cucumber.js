@@ -1,8 +1,14 @@
 // cucumber-js configuration. Step definitions are TypeScript, loaded through tsx
 // (scripts/test.sh and `npm run test:acceptance` set NODE_OPTIONS=--import tsx).
+//
+// cucumber-js adds the `paths` of this file to the feature files named on the command line, so
+// `npx cucumber-js features/x.feature` would run the whole suite: the default paths apply only
+// when the command line names none.
+const namesFeatures = process.argv.slice(2).some((a) => /\.feature(:\d+)*$/.test(a) || a.startsWith('features/'));
+
 export default {
   import: ['steps/**/*.ts'],
-  paths: ['features/**/*.feature'],
+  paths: namesFeatures ? [] : ['features/**/*.feature'],
   format: ['progress', 'summary', 'html:reports/cucumber.html', 'junit:reports/cucumber.junit.xml', 'json:reports/cucumber.json'],
   tags: 'not @aws and not @slow',
   strict: true,
