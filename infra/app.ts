@@ -1,17 +1,16 @@
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { App } from 'cdktf';
 import type { InfraConfig } from './config/InfraConfig.ts';
 import { namesOf } from './config/names.ts';
-import { resolveFlinkJar } from './bundle/flinkJar.ts';
+import { resolveFlinkJar, type FlinkJar } from './bundle/flinkJar.ts';
+import { INFRA_DIR, REPO_ROOT } from './paths.ts';
 import type { StackContext } from './stacks/ChargebackStack.ts';
 import { FoundationStack } from './stacks/FoundationStack.ts';
 import { ApiStack } from './stacks/ApiStack.ts';
 import { StreamingStack } from './stacks/StreamingStack.ts';
 import { MonitoringStack } from './stacks/MonitoringStack.ts';
 
-export const INFRA_DIR = path.dirname(fileURLToPath(import.meta.url));
-export const REPO_ROOT = path.resolve(INFRA_DIR, '..');
+export { INFRA_DIR, REPO_ROOT };
 
 export interface BuildOptions {
   /** Where `cdk.tf.json` and assets go. Default: $CDKTF_OUTDIR (set by cdktf-cli) or infra/cdktf.out. */
@@ -20,6 +19,8 @@ export interface BuildOptions {
   entries?: { api?: string; streamProcessor?: string; topicCreator?: string };
   /** Stand-in for a missing Flink JAR (tests only; a real deploy needs `npm run build:flink`). */
   flinkJarPlaceholder?: string;
+  /** The JAR already resolved (or built) by the caller, e.g. `npm run synth` (ensureFlinkJar). */
+  flinkJar?: FlinkJar;
   /** Where Lambda bundles are built. Default: infra/.build (git-ignored). */
   buildDir?: string;
   /** Where the local backend keeps state. Default: infra/terraform-state (git-ignored). */
@@ -41,7 +42,8 @@ export interface ChargebackApp {
  */
 export function buildApp(config: InfraConfig, options: BuildOptions = {}): ChargebackApp {
   // Checked first: a missing JAR is the one expected failure, and it should read as one line.
-  const flinkJar = resolveFlinkJar(path.resolve(REPO_ROOT, config.flink.jarPath), options.flinkJarPlaceholder);
+  const flinkJar =
+    options.flinkJar ?? resolveFlinkJar(path.resolve(REPO_ROOT, config.flink.jarPath), options.flinkJarPlaceholder);
   const app = new App({ outdir: options.outdir ?? process.env.CDKTF_OUTDIR ?? path.join(INFRA_DIR, 'cdktf.out') });
   const ctx: StackContext = {
     config,

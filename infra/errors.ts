@@ -50,3 +50,8 @@ export class TopicCreatorError extends InfraError {
 export class TerraformRunError extends InfraError {
   static override readonly code = 'TERRAFORM_RUN';
 }
+
+/** `npm run synth` tried to build the missing Flink JAR and the build failed. */
+export class FlinkJarBuildError extends InfraError {
+  static override readonly code = 'FLINK_JAR_BUILD';
+}

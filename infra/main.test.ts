@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { tempDir } from './test/tempDir.ts';
-import { INFRA_DIR } from './app.ts';
+import { INFRA_DIR } from './paths.ts';
 import { resolveFlinkJar, FlinkJarMissingError } from './bundle/flinkJar.ts';
 
 const scratch = tempDir('cdc-synth-cli');

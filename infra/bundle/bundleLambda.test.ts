@@ -5,7 +5,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { tempDir } from '../test/tempDir.ts';
 import { bundleLambda, BundleError } from './bundleLambda.ts';
-import { REPO_ROOT } from '../app.ts';
+import { REPO_ROOT } from '../paths.ts';
 
 const scratch = tempDir('cdc-bundle-test');
 

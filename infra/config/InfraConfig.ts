@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { Topics } from '../../pipeline/kafka/index.ts';
 import { InfraConfigError } from '../errors.ts';
+import { FLINK_JAR_BUILD_OUTPUT } from '../bundle/ensureFlinkJar.ts';
 
 /**
  * The one typed configuration of the deployment. Every stack reads it; nothing else decides
@@ -142,7 +143,7 @@ const Api = z.object({
 const Flink = z.object({
   runtime: z.enum([FlinkRuntime.FLINK_1_20]).default(FlinkRuntime.FLINK_1_20),
   /** Relative to the repository root. Built by `npm run build:flink`. */
-  jarPath: z.string().default('pipeline/flink-job/target/chargeback-flink-job.jar'),
+  jarPath: z.string().default(FLINK_JAR_BUILD_OUTPUT),
   parallelism: z.number().int().min(1).default(1),
   parallelismPerKpu: z.number().int().min(1).max(8).default(1),
   autoScaling: z.boolean().default(false),

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadInfraConfig, InfraConfigError } from '../config/InfraConfig.ts';
 import { resolveFlinkJar, FlinkJarMissingError } from '../bundle/flinkJar.ts';
-import { REPO_ROOT } from '../app.ts';
+import { REPO_ROOT } from '../paths.ts';
 import { outputsFile } from './deployOutputs.ts';
 
 const action = process.argv[2];

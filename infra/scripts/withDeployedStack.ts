@@ -11,7 +11,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { loadInfraConfig } from '../config/InfraConfig.ts';
 import { namesOf } from '../config/names.ts';
-import { INFRA_DIR } from '../app.ts';
+import { INFRA_DIR } from '../paths.ts';
 import {
   acceptanceEnv,
   outputsFile,

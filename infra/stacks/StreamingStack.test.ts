@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { REPO_ROOT } from '../app.ts';
+import { REPO_ROOT } from '../paths.ts';
 import { synth, resource, resources, ref, policyOf, statement, type TfBody } from '../test/synthFixture.ts';
 import { FLINK_PROPERTY_GROUP } from '../constructs/FlinkApplication.ts';
 import { MSK_IAM_PORT } from '../constructs/KafkaCluster.ts';
