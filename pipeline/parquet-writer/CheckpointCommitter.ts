@@ -6,22 +6,8 @@ import type { CheckpointSnapshot, PartitionWriter } from './PartitionWriter.ts';
 import type { WriterEvent } from './WriterEvent.ts';
 
 /**
- * Commits one checkpoint of one partition — Flink FileSink's two-phase commit, on S3 objects:
- *
- * 1. in-progress → pending: each closed part is encoded and PUT under a hidden staging key
- *    (`<statePrefix>partition-<n>/pending/<bucket>/<name>`), invisible to readers.
- * 2. the checkpoint is decided: the partition's progress object is written with If-Match on
- *    the ETag we hold — `committedThrough`, the pending list with each part's final key, and the
- *    duplicate window. A writer that lost the partition fails here and commits nothing.
- * 3. pending → committed: each staged part is server-side copied to its final key
- *    (`<prefix><YYYY-MM-DD/HH>/part-<p>-<first>-<last>.parquet`); a copy appears whole or not at
- *    all. Copies are idempotent, so recovery simply redoes them for a decided checkpoint.
- * 4. the Kafka group offset is committed (through + 1) and staged objects are deleted.
- *
- * A crash before 2 leaves only staged orphans (deleted at recovery; the records are consumed
- * again from the previous checkpoint). A crash after 2 is finished by recovery from the progress
- * object — the buckets and names were fixed in step 2, so a replay never lands a second copy in
- * another processing-time hour.
+ * Commits one checkpoint of one partition — Flink FileSink's two-phase commit on S3 objects.
+ * Steps 1–4 and why a crash at any point loses or duplicates nothing: README.md § "Lifecycle and exactly once".
  */
 export interface CommitterDeps {
   store: ObjectStore;

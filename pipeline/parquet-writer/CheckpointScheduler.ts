@@ -3,7 +3,7 @@ import type { PartitionWriter } from './PartitionWriter.ts';
 
 /**
  * Starts checkpoints and knows which are still running. A partition's checkpoints run one after
- * the other on its `chain` (README, "Lifecycle and exactly once"); a partition writer stays in
+ * the other on its `chain` (README.md § "Lifecycle and exactly once"); a partition writer stays in
  * `draining` until its last checkpoint finished, even after it was revoked, so its bytes still
  * count against the memory cap and a graceful stop waits for it.
  */

@@ -5,14 +5,9 @@ import { retryForever, type BackoffOptions, type RetryInfo } from './retryForeve
 
 /**
  * Poison records (not UTF-8 JSON, invalid, unknown schema_version) go to the dead-letter topic
- * with their original key, value and headers, plus `dlq.reason` and their origin. The send is
- * awaited (acks=all, retried forever) before the record's offset counts as processed, so a
- * poison record's offset is committed with the checkpoint around it — never before its dead
- * letter is durable, and it never stalls the partition.
- *
- * Delivery to the DLQ is at-least-once: if the writer dies after the send but before the
- * checkpoint, the record is consumed and dead-lettered again. DLQ readers can deduplicate on
- * (dlq.source.topic, dlq.source.partition, dlq.source.offset).
+ * with their original key, value and headers, plus `dlq.reason` and their origin; `publish`
+ * resolves once the send is acknowledged (acks=all). How that orders with checkpoints, and why
+ * delivery is at-least-once: README.md § "Records".
  */
 export function deadLetterMessage(source: { topic: string; partition: number; message: KafkaMessage }, reason: string): Message {
   const headers: IHeaders = { ...(source.message.headers ?? {}) };

@@ -81,7 +81,7 @@ export class DuplicateFilter {
 
   // Eviction pops the oldest entry of a queue instead of `set.values().next()`: V8 leaves deleted
   // entries of a Set/Map in place until it rehashes, so taking the first live entry of a FIFO-evicted
-  // Set walks over every hole — the writer's top hotspot (16 % of its CPU at 10 000 entries).
+  // Set walks over every hole, which made eviction the writer's hottest path (docs/benchmarks.md).
   private rememberEvent(id: string): void {
     if (this.eventIds.has(id)) return; // only restore() can repeat an id; its position is kept
     this.eventIds.add(id);

@@ -3,7 +3,7 @@ import type { WriterEvent } from './WriterEvent.ts';
 
 /**
  * The consumer group's committed offsets of the partitions this writer owns. They trail the
- * progress objects (README, "Lifecycle and exactly once"): committed for lag monitoring and
+ * progress objects (README.md § "Lifecycle and exactly once"): committed for lag monitoring and
  * tools, and read at recovery to notice another engine that moved a partition further.
  */
 export class GroupOffsets {

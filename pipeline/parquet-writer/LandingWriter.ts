@@ -31,7 +31,7 @@ import { collectStats, emptyCounters, type WriterStats } from './WriterStats.ts'
  * - `FlushTimer`: rolls idle partitions; `MemoryBudget`: rolls early and pauses at `maxBufferedBytes`;
  * - `GroupOffsets`: the consumer group's offsets, committed after each checkpoint.
  *
- * The commit protocol: README.md, "Lifecycle and exactly once".
+ * The commit protocol: README.md § "Lifecycle and exactly once".
  */
 export class LandingWriter {
   readonly writerId = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;

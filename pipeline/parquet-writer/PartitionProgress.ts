@@ -5,15 +5,9 @@ import type { ObjectStore } from './ObjectStore.ts';
 import type { DedupSnapshot } from './DuplicateFilter.ts';
 
 /**
- * The checkpoint of one Kafka partition, one small JSON object per partition in S3:
- * `<statePrefix>partition-<n>.json`. It plays the role of Flink's checkpoint metadata for the
- * FileSink: written (conditionally) *before* the checkpoint's part files become visible, it says
- * which offsets are done (`committedThrough`) and which staged parts must be made visible
- * (`pending`), plus the duplicate window. It is the authority for where to resume; the Kafka
- * consumer-group offset is committed after it, for lag monitoring and tools.
- *
- * Every write is a compare-and-swap on the object's ETag (If-Match / If-None-Match), so a writer
- * that lost the partition in a rebalance is fenced the moment the new owner claims it.
+ * The checkpoint of one Kafka partition (Flink's checkpoint metadata for the FileSink): one small
+ * JSON object per partition, `<statePrefix>partition-<n>.json`, only ever written by
+ * compare-and-swap on its ETag. Its role: README.md § "Lifecycle and exactly once".
  */
 const PendingPartSchema = z.object({
   bucket: z.string(),

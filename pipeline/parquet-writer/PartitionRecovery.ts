@@ -10,20 +10,8 @@ import type { WriterEvent } from './WriterEvent.ts';
 
 /**
  * Recovery when this writer is assigned a partition (start, restart, rebalance) — Flink's
- * restore-from-checkpoint for the FileSink:
- *
- * 1. read the partition's progress object;
- * 2. finish its decided checkpoint: every pending part whose final object is missing is copied
- *    from staging (idempotent; this is how a SIGKILL between "decide" and "commit" ends up with
- *    every record landed exactly once);
- * 3. claim the partition: write the progress back with our writer id and a higher epoch, using
- *    If-Match — a writer that still believes it owns the partition is fenced from now on;
- * 4. delete staged orphans (parts of checkpoints that were never decided);
- * 5. resume at committedThrough + 1 with the checkpoint's duplicate window.
- *
- * Without a progress object (first start, or state deleted by hand) the landed files are the
- * truth: the highest `lastOffset` in this partition's part names is the resume point and the
- * duplicate window is rebuilt from the rows of its latest files.
+ * restore-from-checkpoint for the FileSink, from the progress object or, without one, from the
+ * landed files: README.md § "Lifecycle and exactly once".
  */
 export interface RecoveryDeps {
   store: ObjectStore;

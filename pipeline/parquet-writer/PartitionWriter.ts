@@ -7,9 +7,8 @@ import { RollReason, type RollingPolicy } from './RollingPolicy.ts';
 /**
  * Everything this writer holds for one Kafka partition it owns: the open (in-progress) part per
  * bucket, the next offset to take, the offset known durable, the duplicate window and the
- * progress object's ETag. A checkpoint closes *all* open parts of the partition at once — like
- * Flink rolling every bulk part file on a checkpoint — so that after it every offset up to
- * `through` is in a committed file, dead-lettered, or a dropped duplicate.
+ * progress object's ETag. A checkpoint closes *all* open parts of the partition at once, like
+ * Flink rolling every bulk part file on a checkpoint (README.md § "Buckets, part files, rolling").
  */
 export interface OpenPart {
   readonly bucket: string;

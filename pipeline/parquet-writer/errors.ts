@@ -34,9 +34,8 @@ export class UnexpectedStorageError extends ParquetWriterError {
 }
 
 /**
- * The partition's progress object changed under us (If-Match failed): another writer instance
- * took the partition over after a rebalance. This instance drops what it buffered for the
- * partition and re-reads the progress before consuming it again, so nothing lands twice.
+ * The partition's progress object changed under us: another writer instance took the partition
+ * over, and this one drops what it buffered for it (fencing: README.md § "Lifecycle and exactly once").
  */
 export class PartitionFencedError extends ParquetWriterError {
   static override readonly code = 'PW_PARTITION_FENCED';
