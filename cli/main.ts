@@ -7,6 +7,7 @@ import { runComponent } from './commands/runComponent.ts';
 import { runReconcile } from './commands/reconcile.ts';
 import { runInspect } from './commands/inspect.ts';
 import { runLoad } from './commands/load.ts';
+import { runQuery } from './commands/query.ts';
 import { BENCH_STAGES, parseBenchStages, runBench } from '../bench/index.ts';
 
 const program = new Command('chargeback-cdc')
@@ -101,6 +102,20 @@ program
   .action(async (target, o) => {
     applyLocalEnv();
     await runInspect(target, { json: !!o.json, limit: o.limit });
+  });
+
+program
+  .command('query')
+  .description(
+    'SQL (DuckDB) over the committed files of the landing zone; views chargeback_changes (every change) and chargebacks_current (latest per chargeback, removed ones excluded)',
+  )
+  .argument('<sql>', 'one SQL statement, e.g. "SELECT status, count(*) FROM chargebacks_current GROUP BY status"')
+  .option('--from <s3uri>', 's3://bucket/prefix/ to read (default: s3://$LANDING_BUCKET/landing/chargebacks/)')
+  .addOption(new Option('--json', 'one JSON array of row objects (amounts as exact decimal strings)').conflicts('csv'))
+  .option('--csv', 'RFC 4180 CSV with a header line')
+  .action(async (sql, o) => {
+    applyLocalEnv();
+    await runQuery(sql, { from: o.from, format: o.json ? 'json' : o.csv ? 'csv' : 'table' });
   });
 
 program
