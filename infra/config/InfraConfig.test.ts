@@ -5,6 +5,7 @@ import path from 'node:path';
 import { tempDir } from '../test/tempDir.ts';
 import { loadInfraConfig, parseInfraConfig, InfraConfigError } from './InfraConfig.ts';
 import { namesOf } from './names.ts';
+import { defaultZoneIds, zoneIdPrefix } from './zoneIds.ts';
 
 describe('infra config', () => {
   it("defaults to the seed's values and a small dev environment", () => {
@@ -79,6 +80,14 @@ describe('infra config', () => {
     );
     const c = parseInfraConfig({ network: { mode: 'new', availabilityZoneIds: ['use1-az4', 'use1-az6'] } });
     assert.deepEqual(c.network.mode === 'new' && c.network.availabilityZoneIds, ['use1-az4', 'use1-az6']);
+  });
+
+  it('defaults to the zone IDs az1–az3 of the region, derived from its name', () => {
+    assert.deepEqual(defaultZoneIds('us-east-1'), ['use1-az1', 'use1-az2', 'use1-az3']);
+    assert.deepEqual(
+      ['eu-west-1', 'ap-southeast-2', 'ap-northeast-1', 'us-gov-west-1', 'ca-central-1', 'sa-east-1'].map(zoneIdPrefix),
+      ['euw1', 'apse2', 'apne1', 'usgw1', 'cac1', 'sae1'],
+    );
   });
 
   it('reads a JSON file, with CHARGEBACK_ENV for the environment and AWS_REGION only when the file sets no region', () => {

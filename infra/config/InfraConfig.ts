@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { Topics } from '../../pipeline/kafka/index.ts';
+import { EventSourceMappingSettings } from '../../pipeline/stream-processor/index.ts';
 import { InfraConfigError } from '../errors.ts';
 import { FLINK_JAR_BUILD_OUTPUT } from '../bundle/ensureFlinkJar.ts';
 
@@ -43,7 +44,7 @@ const Network = z.discriminatedUnion('mode', [
      * Zones of the private subnets, by zone ID (MSK Serverless needs ≥ 2). A zone *name* such as
      * us-east-1a maps to a different physical zone in each account; the ID (use1-az1) is the same
      * everywhere, so the zones a service supports, and those of peered accounts, can be matched.
-     * Default: the first three zone IDs of the region, sorted (read at plan time).
+     * Default: `<region code>-az1`, `-az2`, `-az3` (config/zoneIds.ts).
      */
     availabilityZoneIds: z
       .array(z.string().regex(/^[a-z]+\d+-az\d+$/, 'a zone ID looks like use1-az1'))
@@ -118,13 +119,15 @@ const StreamProcessor = z.object({
   runtime: z.enum([LambdaRuntime.NODEJS_20, LambdaRuntime.NODEJS_22]).default(LambdaRuntime.NODEJS_22),
   memoryMb: z.number().int().min(128).max(10240).default(512),
   timeoutSeconds: z.number().int().min(10).max(900).default(60),
-  /** Event source mapping (DESIGN §10): AWS defaults are 100 records, no window, unlimited retries and age. */
-  batchSize: z.number().int().min(1).max(10000).default(100),
-  maximumBatchingWindowSeconds: z.number().int().min(0).max(300).default(1),
-  maximumRetryAttempts: z.number().int().min(0).max(10000).default(5),
-  maximumRecordAgeSeconds: z.number().int().min(60).max(604800).default(3600),
+  /**
+   * The event source mapping: the one definition the local poller also runs
+   * (pipeline/stream-processor/eventSourceMapping.ts), same names, ranges and defaults — among
+   * them unlimited retries and record age, so a Kafka outage blocks the shard instead of losing
+   * records. An override here makes the deployed mapping differ from what the tests prove.
+   */
+  ...EventSourceMappingSettings.shape,
+  /** AWS only: the local poller runs one batch per shard at a time (docs/local-vs-aws.md). */
   parallelizationFactor: z.number().int().min(1).max(10).default(1),
-  startingPosition: z.enum(['TRIM_HORIZON', 'LATEST']).default('TRIM_HORIZON'),
   /** Reserved concurrency; left unset by default because a new account's 10-execution pool cannot spare any. */
   reservedConcurrency: z.number().int().min(1).optional(),
 });

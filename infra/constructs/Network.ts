@@ -19,6 +19,7 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy/index.js'
 import type { InfraConfig } from '../config/InfraConfig.ts';
 import { assumeRolePolicy, policyDocument, renderPolicy } from '../iam/PolicyDocument.ts';
 import { RetainedLogGroup } from './RetainedLogGroup.ts';
+import { defaultZoneIds } from '../config/zoneIds.ts';
 
 export interface NetworkProps {
   network: InfraConfig['network'];
@@ -60,28 +61,19 @@ export class Network extends Construct {
       this.privateSubnetIds = net.privateSubnetIds;
       return;
     }
-    const zoneIds = net.availabilityZoneIds;
-    // Without a state filter the list holds every zone of the region whatever its state, so a
-    // briefly impaired zone never shifts the subnets; the plan fails with the message when a
-    // configured ID is not offered, or the region has fewer than three zones for the default.
-    const azs = new DataAwsAvailabilityZones(this, 'azs', {
-      filter: zoneIds ? [{ name: 'zone-id', values: zoneIds }] : [{ name: 'opt-in-status', values: ['opt-in-not-required'] }],
+    const zones = net.availabilityZoneIds ?? defaultZoneIds(props.region);
+    // Only a check: the plan fails with this message when a zone ID is not offered here.
+    new DataAwsAvailabilityZones(this, 'azs', {
+      filter: [{ name: 'zone-id', values: zones }],
       lifecycle: {
         postcondition: [
-          zoneIds
-            ? {
-                condition: `\${length(self.zone_ids) == ${zoneIds.length}}`,
-                errorMessage: `not every zone of network.availabilityZoneIds (${zoneIds.join(', ')}) is offered in ${props.region}: give 2 or 3 that are`,
-              }
-            : {
-                condition: '${length(self.zone_ids) >= 3}',
-                errorMessage: `${props.region} has fewer than 3 zones: set network.availabilityZoneIds to 2 of them`,
-              },
+          {
+            condition: `\${length(self.zone_ids) == ${zones.length}}`,
+            errorMessage: `not every zone of network.availabilityZoneIds (${zones.join(', ')}${net.availabilityZoneIds ? '' : ', the default'}) is offered in ${props.region}: set it to 2 or 3 zone IDs that are`,
+          },
         ],
       },
     });
-    // Sorted IDs: the same three on every plan (a new zone gets a higher number).
-    const zones = zoneIds ?? [0, 1, 2].map((i) => Fn.element(Fn.sort(azs.zoneIds), i));
     const vpc = new Vpc(this, 'vpc', {
       cidrBlock: net.cidr,
       enableDnsHostnames: true,

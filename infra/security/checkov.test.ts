@@ -2,9 +2,10 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { TerraformStack, Testing } from 'cdktf';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket/index.js';
-import { evaluate, formatVerdict, parseCheckovJson, type Finding, type SkipAnnotation } from './checkovReport.ts';
+import { evaluate, formatVerdict, parseCheckovJson, type Finding, type SkipAnnotation, type Verdict } from './checkovReport.ts';
 import { checkovSkip } from './checkovSkip.ts';
-import { scanStacks, scannableCopy } from './scanStacks.ts';
+import { scanSynths, scannableCopy } from './scanStacks.ts';
+import { NO_NAT, OTHER_BRANCHES } from '../test/configBranches.ts';
 import { synth } from '../test/synthFixture.ts';
 
 const finding = (checkId: string, resource: string, file = 'stack/cdk.tf.json'): Finding => ({
@@ -75,11 +76,16 @@ describe('checkov skips declared in code', () => {
       check_type: 'terraform_json',
       results: {
         failed_checks: [{ check_id: 'CKV_AWS_1', check_name: 'x', file_path: '/s/cdk.tf.json', resource: 'resource.r' }],
+        passed_checks: [
+          { check_id: 'CKV_AWS_2', check_name: 'y', file_path: '/s/cdk.tf.json', resource: 'resource.r' },
+          { check_id: 'CKV_AWS_3', check_name: 'z', file_path: '/s/cdk.tf.json', resource: 'resource.r' },
+        ],
       },
       summary: { passed: 3, failed: 1, parsing_errors: 0 },
     });
     assert.deepEqual(parseCheckovJson(one), {
       passed: 3,
+      passedByFile: { 's/cdk.tf.json': 2 },
       parsingErrors: 0,
       findings: [finding('CKV_AWS_1', 'resource.r', 's/cdk.tf.json')].map((f) => ({ ...f, checkName: 'x' })),
     });
@@ -100,9 +106,23 @@ describe('checkov skips declared in code', () => {
 });
 
 describe('static security scan of the synthesized Terraform JSON (checkov)', () => {
+  // One checkov process for every config (its start-up is most of a scan), one verdict each.
+  let verdicts: Record<'default' | 'otherBranches' | 'noNat', Verdict> | undefined;
+  const scan = () => {
+    verdicts ??= scanSynths({
+      default: synth().outdir,
+      otherBranches: synth(OTHER_BRANCHES).outdir,
+      noNat: synth(NO_NAT).outdir,
+    }) as {
+      default: Verdict;
+      otherBranches: Verdict;
+      noNat: Verdict;
+    };
+    return verdicts;
+  };
+
   it('passes: every failed check is skipped in code with a written reason, and no skip is stale', { timeout: 300_000 }, () => {
-    const s = synth();
-    const verdict = scanStacks(s.outdir);
+    const verdict = scan().default;
     console.log(formatVerdict(verdict));
     assert.ok(verdict.passed > 100, `${verdict.passed} checks passed`);
     assert.deepEqual(
@@ -118,15 +138,9 @@ describe('static security scan of the synthesized Terraform JSON (checkov)', () 
   });
 
   it('passes for the other branches of the config too (skips follow the choices: none left stale)', { timeout: 300_000 }, () => {
-    const s = synth({
-      network: { mode: 'existing', vpcId: 'vpc-0abc', privateSubnetIds: ['subnet-01', 'subnet-02'] },
-      table: { mode: 'import', name: 'chargebacks' },
-      bucket: { mode: 'import', name: 'seed-landing', encryption: 'SSE-S3' },
-      api: { authorization: 'AWS_IAM', reservedConcurrency: 10 },
-      monitoring: { logRetentionDays: 365 },
-    });
-    const verdict = scanStacks(s.outdir);
+    const verdict = scan().otherBranches;
     assert.equal(verdict.ok, true, formatVerdict(verdict));
+    assert.ok(verdict.passed > 100, `${verdict.passed} checks passed`);
     const skipped = new Set(verdict.skipped.map((x) => `${x.skip.id} ${x.skip.constructPath.split('/').slice(1).join('/')}`));
     assert.ok(skipped.has('CKV_AWS_145 landing/bucket'), 'SSE-S3 is a declared choice');
     assert.ok(
@@ -134,5 +148,20 @@ describe('static security scan of the synthesized Terraform JSON (checkov)', () 
         (x) => x.startsWith('CKV_AWS_338') || x.startsWith('CKV_AWS_309') || x === 'CKV_AWS_115 api-handler/function',
       ),
     );
+  });
+
+  it('passes for a new VPC without NAT gateway (its interface endpoint and security group included)', {
+    timeout: 300_000,
+  }, () => {
+    const verdict = scan().noNat;
+    assert.equal(verdict.ok, true, formatVerdict(verdict));
+    assert.ok(verdict.passed > scan().default.passed, `${verdict.passed} checks passed: the endpoint and its group are scanned`);
+  });
+
+  it('keeps the synths apart: a finding in one config is not matched by a skip of another', { timeout: 300_000 }, () => {
+    const { default: d, otherBranches: o } = scan();
+    const files = (v: Verdict) => new Set([...v.skipped.map((x) => x.skip.file), ...v.failed.map((f) => f.file)]);
+    for (const f of files(d)) assert.match(f, /^default\//);
+    for (const f of files(o)) assert.match(f, /^otherBranches\//);
   });
 });

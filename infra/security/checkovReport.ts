@@ -47,14 +47,20 @@ interface CheckovRecord {
 
 interface CheckovReport {
   check_type?: string;
-  results?: { failed_checks?: CheckovRecord[]; passed_checks?: unknown[] };
+  results?: { failed_checks?: CheckovRecord[]; passed_checks?: CheckovRecord[] };
   summary?: { passed: number; failed: number; parsing_errors?: number };
 }
 
 export { CheckovReportError };
 
 /** Parses checkov's `-o json` output (one report object, or a list of them). */
-export function parseCheckovJson(text: string): { passed: number; findings: Finding[]; parsingErrors: number } {
+export function parseCheckovJson(text: string): {
+  passed: number;
+  /** Passed checks per stack file (relative to the scanned folder), to tell several synths apart. */
+  passedByFile: Record<string, number>;
+  findings: Finding[];
+  parsingErrors: number;
+} {
   let raw: CheckovReport | CheckovReport[];
   try {
     raw = JSON.parse(text) as CheckovReport | CheckovReport[];
@@ -65,9 +71,14 @@ export function parseCheckovJson(text: string): { passed: number; findings: Find
   let passed = 0;
   let parsingErrors = 0;
   const findings: Finding[] = [];
+  const passedByFile: Record<string, number> = {};
   for (const r of reports) {
     passed += r.summary?.passed ?? 0;
     parsingErrors += r.summary?.parsing_errors ?? 0;
+    for (const p of r.results?.passed_checks ?? []) {
+      const file = p.file_path.replace(/^\/+/, '');
+      passedByFile[file] = (passedByFile[file] ?? 0) + 1;
+    }
     for (const f of r.results?.failed_checks ?? []) {
       findings.push({
         checkId: f.check_id,
@@ -78,7 +89,7 @@ export function parseCheckovJson(text: string): { passed: number; findings: Find
       });
     }
   }
-  return { passed, findings, parsingErrors };
+  return { passed, passedByFile, findings, parsingErrors };
 }
 
 type TfJson = Partial<

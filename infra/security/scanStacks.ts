@@ -22,22 +22,47 @@ const CHECKOV_SH = fileURLToPath(new URL('../scripts/checkov.sh', import.meta.ur
  *   npx tsx infra/security/scanStacks.ts [cdktf.out folder]     (after npm run synth)
  */
 export function scanStacks(cdktfOut: string): Verdict {
-  const stacksDir = path.join(cdktfOut, 'stacks');
-  if (!existsSync(stacksDir)) throw new CheckovReportError(`no synthesized stacks in ${stacksDir}: run npm run synth first`);
-  const files = readdirSync(stacksDir)
-    .filter((d) => existsSync(path.join(stacksDir, d, 'cdk.tf.json')))
-    .map((d) => path.join(d, 'cdk.tf.json'));
-  if (!files.length) throw new CheckovReportError(`no cdk.tf.json under ${stacksDir}`);
+  return scanSynths({ '.': cdktfOut })['.']!;
+}
+
+/**
+ * Several synth outputs (e.g. one per config) in one checkov process — its start-up (~10 s of
+ * CPU) is most of a scan — each in its own folder of the scanned tree, with one verdict per
+ * synth: findings, skips and passed checks are told apart by that folder.
+ */
+export function scanSynths(outdirs: Record<string, string>): Record<string, Verdict> {
   const scanDir = mkdtempSync(path.join(tmpdir(), 'cdc-checkov-'));
   try {
-    for (const file of files) {
-      mkdirSync(path.join(scanDir, path.dirname(file)), { recursive: true });
-      writeFileSync(
-        path.join(scanDir, file),
-        JSON.stringify(scannableCopy(JSON.parse(readFileSync(path.join(stacksDir, file), 'utf8'))), null, 2),
-      );
+    const filesOf: Record<string, string[]> = {};
+    for (const [label, cdktfOut] of Object.entries(outdirs)) {
+      const stacksDir = path.join(cdktfOut, 'stacks');
+      if (!existsSync(stacksDir)) throw new CheckovReportError(`no synthesized stacks in ${stacksDir}: run npm run synth first`);
+      const files = readdirSync(stacksDir)
+        .filter((d) => existsSync(path.join(stacksDir, d, 'cdk.tf.json')))
+        .map((d) => path.join(d, 'cdk.tf.json'));
+      if (!files.length) throw new CheckovReportError(`no cdk.tf.json under ${stacksDir}`);
+      filesOf[label] = files.map((f) => path.join(label, f));
+      for (const file of files) {
+        mkdirSync(path.join(scanDir, label, path.dirname(file)), { recursive: true });
+        writeFileSync(
+          path.join(scanDir, label, file),
+          JSON.stringify(scannableCopy(JSON.parse(readFileSync(path.join(stacksDir, file), 'utf8'))), null, 2),
+        );
+      }
     }
-    return scanCopies(scanDir, files);
+    const report = runCheckov(scanDir);
+    return Object.fromEntries(
+      Object.entries(filesOf).map(([label, files]) => {
+        const inLabel = (file: string) => files.includes(file);
+        const passed = Object.entries(report.passedByFile)
+          .filter(([file]) => inLabel(file))
+          .reduce((sum, [, count]) => sum + count, 0);
+        const findings = report.findings.filter((f) => inLabel(f.file));
+        if (passed === 0 && findings.length === 0)
+          throw new CheckovReportError(`checkov ran no check on the synthesized stacks of ${label}`);
+        return [label, evaluate(passed, findings, readSkipAnnotations(scanDir, files))];
+      }),
+    );
   } finally {
     rmSync(scanDir, { recursive: true, force: true });
   }
@@ -57,7 +82,7 @@ export function scannableCopy(stack: { terraform?: Record<string, unknown>; impo
   return { ...rest, terraform };
 }
 
-function scanCopies(stacksDir: string, files: string[]): Verdict {
+function runCheckov(scanDir: string): ReturnType<typeof parseCheckovJson> {
   const run = spawnSync(
     'bash',
     [
@@ -65,10 +90,10 @@ function scanCopies(stacksDir: string, files: string[]): Verdict {
       '--framework',
       'terraform_json',
       '--directory',
-      stacksDir,
+      scanDir,
       '--output',
       'json',
-      '--quiet',
+      // Not --quiet: it drops the passed checks, which tell the synths' passes apart.
       '--compact',
       // Offline: no guideline download from the vendor's API (it only adds links to the report).
       '--skip-download',
@@ -76,16 +101,15 @@ function scanCopies(stacksDir: string, files: string[]): Verdict {
       '--skip-path',
       'assets',
     ],
-    { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: { ...process.env, BC_SKIP_MAPPING: 'TRUE' } },
+    { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, env: { ...process.env, BC_SKIP_MAPPING: 'TRUE' } },
   );
   if (run.error) throw new CheckovReportError(`could not run checkov: ${run.error.message}`);
   // checkov exits 1 when a check fails; anything else without a report is a crash.
   if (run.status !== 0 && run.status !== 1)
     throw new CheckovReportError(`checkov exited ${run.status}:\n${run.stderr.slice(-2000)}`);
-  const { passed, findings, parsingErrors } = parseCheckovJson(run.stdout);
-  if (parsingErrors) throw new CheckovReportError(`checkov could not parse ${parsingErrors} synthesized file(s)`);
-  if (passed === 0 && findings.length === 0) throw new CheckovReportError('checkov ran no check on the synthesized stacks');
-  return evaluate(passed, findings, readSkipAnnotations(stacksDir, files));
+  const report = parseCheckovJson(run.stdout);
+  if (report.parsingErrors) throw new CheckovReportError(`checkov could not parse ${report.parsingErrors} synthesized file(s)`);
+  return report;
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
