@@ -1,19 +1,68 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CHANGE_RECORD_FIELD_SPECS, CHANGE_RECORD_FIELDS, changeRecordAvroSchema, parquetSchemaElements } from './avroSchema.ts';
-import { encodeChangeRecord } from './changeRecord.ts';
+import type { ChangeRecord } from './changeRecord.ts';
+import { encodeChangeRecord } from './changeRecordCodec.ts';
+import { ChangeRecordSchema } from './ChangeRecordSchema.ts';
+import { CHARGEBACK_FIELDS, StoredChargeback } from './chargeback.ts';
+import { AMOUNT_PRECISION, AMOUNT_SCALE } from './money.ts';
 import { toParquetRow } from './parquetRow.ts';
+import { validateChangeRecord } from './validateChangeRecord.ts';
 import { sampleChargeback } from '../../fixtures/streamEvents.ts';
 
-const sample = {
+/** Typed as the TypeScript type, so it has exactly the type's fields (the compiler refuses a missing or an extra one). */
+const sample: ChangeRecord = {
   schema_version: 1,
   event_id: 'e',
-  event_type: 'INSERT' as const,
+  event_type: 'INSERT',
   sequence_number: '1',
   event_time: '2026-01-01T00:00:00.000Z',
   previous_status: null,
   ...sampleChargeback,
 };
+
+test('the TypeScript type, the zod schema and the Avro schema have the same fields; zod and the wire in Avro order', () => {
+  assert.deepEqual(Object.keys(sample).sort(), [...CHANGE_RECORD_FIELDS].sort(), 'TypeScript type vs Avro schema');
+  assert.deepEqual(Object.keys(ChangeRecordSchema.shape), CHANGE_RECORD_FIELDS, 'zod schema vs Avro schema');
+  const parsed = ChangeRecordSchema.safeParse({ ...sample, extra: 1 });
+  assert.ok(parsed.success);
+  assert.deepEqual(Object.keys(parsed.data), CHANGE_RECORD_FIELDS, 'zod output order');
+});
+
+test('zod and the fast validator take null exactly where the Avro schema allows it, and the JSON type of each Avro kind', () => {
+  const jsonTypeOf = {
+    int: 'number',
+    long: 'number',
+    string: 'string',
+    decimal: 'string',
+    'timestamp-millis': 'string',
+  } as const;
+  const everyFieldSet: ChangeRecord = { ...sample, event_type: 'MODIFY', previous_status: 'RECEIVED' };
+  for (const spec of CHANGE_RECORD_FIELD_SPECS) {
+    const rule = ChangeRecordSchema.shape[spec.name];
+    assert.equal(rule.safeParse(null).success, spec.nullable, `zod on null ${spec.name}`);
+    assert.equal(validateChangeRecord({ ...sample, [spec.name]: null }).ok, spec.nullable, `validator on null ${spec.name}`);
+    const jsonType = jsonTypeOf[spec.kind as keyof typeof jsonTypeOf];
+    assert.ok(jsonType, `no JSON type known for Avro kind ${spec.kind} of ${spec.name}`);
+    assert.equal(typeof everyFieldSet[spec.name], jsonType, `sample ${spec.name}`);
+    const wrong = jsonType === 'number' ? String(everyFieldSet[spec.name]) : 1;
+    assert.equal(rule.safeParse(wrong).success, false, `zod on ${spec.name} = ${JSON.stringify(wrong)}`);
+  }
+});
+
+test("the chargeback fields are the stored chargeback's, every one of them in the Avro schema", () => {
+  assert.deepEqual([...CHARGEBACK_FIELDS].sort(), Object.keys(StoredChargeback.shape).sort());
+  assert.deepEqual(
+    CHARGEBACK_FIELDS,
+    CHANGE_RECORD_FIELDS.filter((f) => (CHARGEBACK_FIELDS as readonly string[]).includes(f)),
+  );
+});
+
+test("the money constants are the Avro decimal's precision and scale", () => {
+  const amount = CHANGE_RECORD_FIELD_SPECS.find((s) => s.kind === 'decimal');
+  assert.equal(amount?.precision, AMOUNT_PRECISION);
+  assert.equal(amount?.scale, AMOUNT_SCALE);
+});
 
 test('the wire JSON carries exactly the Avro schema fields, in its order', () => {
   assert.deepEqual(Object.keys(JSON.parse(encodeChangeRecord(sample).toString())), CHANGE_RECORD_FIELDS);

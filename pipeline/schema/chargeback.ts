@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CHANGE_RECORD_FIELDS } from './avroSchema.ts';
 import { minorUnitOf } from './money.ts';
 import { validateWithAmount } from './validateWithAmount.ts';
 import { CHARGEBACK_STATUSES, type ChargebackStatus } from './vocabulary.ts';
@@ -77,6 +78,15 @@ export const StoredChargeback = z.object({
   created_at: z.string().refine(isIsoUtcMillis, 'must be an ISO-8601 UTC timestamp with milliseconds'),
   updated_at: z.string().refine(isIsoUtcMillis, 'must be an ISO-8601 UTC timestamp with milliseconds'),
 });
+
+/**
+ * The change-record fields a chargeback carries (the others are CDC metadata), in Avro order: the
+ * stored chargeback's fields, as named by the Avro schema. `avroSchema.test.ts` fails if the stored
+ * chargeback has a field the Avro schema lacks.
+ */
+export const CHARGEBACK_FIELDS: readonly (keyof Chargeback)[] = CHANGE_RECORD_FIELDS.filter((f): f is keyof Chargeback =>
+  Object.hasOwn(StoredChargeback.shape, f),
+);
 
 export function validateCreateRequest(body: unknown): Validated<CreateChargebackRequest> {
   return validateWithAmount<CreateChargebackRequest>(CreateChargebackRequest, body);

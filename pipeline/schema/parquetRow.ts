@@ -1,6 +1,8 @@
-import { AMOUNT_SCALE, fromUnscaled, toUnscaled } from './money.ts';
-import { millisFromIso, isoFromMillis } from './timestamps.ts';
+import { CHANGE_RECORD_FIELD_SPECS, type ChangeRecordFieldSpec } from './avroSchema.ts';
 import type { ChangeRecord } from './changeRecord.ts';
+import { compileFieldMapper, type FieldMapping } from './compileFieldMapper.ts';
+import { fromUnscaled, toUnscaled } from './money.ts';
+import { isoFromMillis, millisFromIso } from './timestamps.ts';
 import type { ChargebackStatus, EventType } from './vocabulary.ts';
 
 /**
@@ -24,44 +26,43 @@ export interface ParquetRow {
   updated_at: bigint;
 }
 
-export function toParquetRow(r: ChangeRecord): ParquetRow {
-  return {
-    schema_version: r.schema_version,
-    event_id: r.event_id,
-    event_type: r.event_type,
-    sequence_number: r.sequence_number,
-    event_time: BigInt(millisFromIso(r.event_time)),
-    chargeback_id: r.chargeback_id,
-    merchant_id: r.merchant_id,
-    amount: toUnscaled(r.amount, AMOUNT_SCALE),
-    currency: r.currency,
-    reason: r.reason,
-    status: r.status,
-    previous_status: r.previous_status,
-    created_at: BigInt(millisFromIso(r.created_at)),
-    updated_at: BigInt(millisFromIso(r.updated_at)),
-  };
+/** How each Avro kind goes between the change record's value and the Parquet value; other kinds are copied. */
+function physicalOf(spec: ChangeRecordFieldSpec): FieldMapping {
+  switch (spec.kind) {
+    case 'timestamp-millis':
+      return nullSafe(spec, (iso: string) => BigInt(millisFromIso(iso)));
+    case 'decimal':
+      return nullSafe(spec, (amount: string) => toUnscaled(amount, spec.scale));
+    default:
+      return { name: spec.name };
+  }
 }
 
-/** Inverse of toParquetRow; amounts come back in canonical form ("99.10" → "99.1"). */
-export function fromParquetRow(row: ParquetRow): ChangeRecord {
-  return {
-    schema_version: row.schema_version,
-    event_id: row.event_id,
-    event_type: row.event_type,
-    sequence_number: row.sequence_number,
-    event_time: isoFromMillis(Number(row.event_time)),
-    chargeback_id: row.chargeback_id,
-    merchant_id: row.merchant_id,
-    amount: fromUnscaled(row.amount, AMOUNT_SCALE),
-    currency: row.currency,
-    reason: row.reason,
-    status: row.status,
-    previous_status: row.previous_status,
-    created_at: isoFromMillis(Number(row.created_at)),
-    updated_at: isoFromMillis(Number(row.updated_at)),
-  };
+function logicalOf(spec: ChangeRecordFieldSpec): FieldMapping {
+  switch (spec.kind) {
+    case 'timestamp-millis':
+      return nullSafe(spec, (ms: bigint) => isoFromMillis(Number(ms)));
+    case 'decimal':
+      return nullSafe(spec, (unscaled: bigint) => fromUnscaled(unscaled, spec.scale));
+    default:
+      return { name: spec.name };
+  }
 }
+
+/** A nullable field's null stays null; a required one is converted as it is, so a missing value fails loudly. */
+function nullSafe<T>(spec: ChangeRecordFieldSpec, convert: (value: T) => unknown): FieldMapping {
+  return { name: spec.name, convert: spec.nullable ? (v: T | null) => (v === null ? null : convert(v)) : convert };
+}
+
+/** Change record → Parquet row, in Avro column order. */
+export const toParquetRow: (r: ChangeRecord) => ParquetRow = compileFieldMapper<ParquetRow>(
+  CHANGE_RECORD_FIELD_SPECS.map(physicalOf),
+);
+
+/** Inverse of toParquetRow; amounts come back in canonical form ("99.10" → "99.1"). */
+export const fromParquetRow: (row: ParquetRow) => ChangeRecord = compileFieldMapper<ChangeRecord>(
+  CHANGE_RECORD_FIELD_SPECS.map(logicalOf),
+);
 
 /** Big-endian two's complement bytes (Avro/Parquet DECIMAL on BYTE_ARRAY) → unscaled integer. */
 export function unscaledFromBytes(bytes: Uint8Array): bigint {

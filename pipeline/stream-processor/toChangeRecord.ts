@@ -2,6 +2,8 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import {
+  CHARGEBACK_FIELDS,
+  compileFieldMapper,
   SCHEMA_VERSION,
   isoFromMillis,
   millisFromEpochSeconds,
@@ -30,26 +32,24 @@ export function toChangeRecord(record: DynamoDBRecord): Validated<ChangeRecord> 
   if (!image) errors.push({ field: `dynamodb.${imageName}`, problem: `is missing; the stream must use NEW_AND_OLD_IMAGES` });
   if (errors.length) return { ok: false, errors };
 
-  const current = image as Record<string, AttributeValue>;
-  const old = ddb!.OldImage as Record<string, AttributeValue> | undefined;
-  const candidate = {
-    schema_version: SCHEMA_VERSION,
-    event_id: record.eventID,
-    event_type: record.eventName,
-    sequence_number: ddb!.SequenceNumber,
-    event_time: isoFromMillis(millisFromEpochSeconds(ddb!.ApproximateCreationDateTime!)),
-    chargeback_id: plainValue(current, 'chargeback_id'),
-    merchant_id: plainValue(current, 'merchant_id'),
-    amount: plainValue(current, 'amount'),
-    currency: plainValue(current, 'currency'),
-    reason: plainValue(current, 'reason'),
-    status: plainValue(current, 'status'),
-    previous_status: record.eventName === 'INSERT' ? null : ((old && plainValue(old, 'status')) ?? null),
-    created_at: plainValue(current, 'created_at'),
-    updated_at: plainValue(current, 'updated_at'),
-  };
+  const candidate = chargebackOfImage(image as Record<string, AttributeValue>);
+  candidate.schema_version = SCHEMA_VERSION;
+  candidate.event_id = record.eventID;
+  candidate.event_type = record.eventName;
+  candidate.sequence_number = ddb!.SequenceNumber;
+  candidate.event_time = isoFromMillis(millisFromEpochSeconds(ddb!.ApproximateCreationDateTime!));
+  const oldStatus = (ddb!.OldImage as Record<string, AttributeValue> | undefined)?.status;
+  candidate.previous_status = record.eventName === 'INSERT' ? null : ((oldStatus && plainValue(oldStatus)) ?? null);
   return validateChangeRecord(candidate);
 }
+
+/**
+ * The chargeback fields of an image (the schema's CHARGEBACK_FIELDS), each as a plain value; the
+ * CDC metadata is added by the caller. Validation then puts the fields in Avro order.
+ */
+const chargebackOfImage: (image: object) => Record<string, unknown> = compileFieldMapper(
+  CHARGEBACK_FIELDS.map((name) => ({ name, convert: plainValue })),
+);
 
 /**
  * One attribute of an image as a plain value. S and N are read directly (N keeps its exact
@@ -58,13 +58,12 @@ export function toChangeRecord(record: DynamoDBRecord): Validated<ChangeRecord> 
  * and an attribute even that refuses is returned as it is: validation then names the field, so
  * one malformed image is dead-lettered instead of failing the whole batch.
  */
-function plainValue(image: Record<string, AttributeValue>, name: string): unknown {
-  const av = image[name];
+function plainValue(av: AttributeValue | undefined): unknown {
   if (av === undefined) return undefined;
   if (typeof av.S === 'string') return av.S;
   if (typeof av.N === 'string') return av.N;
   try {
-    const value = unmarshall({ [name]: av }, { wrapNumbers: true })[name] as unknown;
+    const value = unmarshall({ attribute: av }, { wrapNumbers: true }).attribute as unknown;
     return isWrappedNumber(value) ? value.value : value;
   } catch {
     return av;
