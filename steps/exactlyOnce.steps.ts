@@ -108,7 +108,7 @@ When(
 );
 
 Given('the stream processor will fail {int} batches after publishing them', async function (this: ChargebackWorld, n: number) {
-  await currentPipeline().poller.restartWith({ CHARGEBACK_CDC_FAULT_PUBLISH_THEN_FAIL: String(n) });
+  await currentPipeline().poller.restartWithFault(['fixtures/faultyPoller.ts', String(n)]);
 });
 
 When('{int} chargebacks are filed', async function (this: ChargebackWorld, n: number) {

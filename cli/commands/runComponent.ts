@@ -1,5 +1,5 @@
 import { startApi } from '../components/apiComponent.ts';
-import { startPoller } from '../components/pollerComponent.ts';
+import { startPoller, type PollerPorts } from '../components/pollerComponent.ts';
 import { startWriterComponent, type WriterEngine } from '../components/writerComponent.ts';
 import { onShutdown } from '../shutdown.ts';
 import { processRegistry } from '../../pipeline/metrics/index.ts';
@@ -13,7 +13,7 @@ import { publishSnapshots } from '../dashboard/snapshotFiles.ts';
  */
 export async function runComponent(
   component: string,
-  o: { rolloverMs: number; engine: WriterEngine; json: boolean },
+  o: { rolloverMs: number; engine: WriterEngine; json: boolean; pollerPorts?: PollerPorts },
 ): Promise<void> {
   const print = (what: string, data: Record<string, unknown>) =>
     console.log(
@@ -40,6 +40,7 @@ export async function runComponent(
     }
     case 'poller': {
       const poller = await startPoller({
+        ...(o.pollerPorts ? { ports: o.pollerPorts } : {}),
         onEvent: (e) => {
           if (e.type !== 'batch' || e.result !== 'success') print(e.type, e as unknown as Record<string, unknown>);
         },

@@ -4,9 +4,12 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { awsClientConfigFromEnv } from '../../pipeline/aws/index.ts';
-import { createPorts, createStreamProcessor } from '../../pipeline/stream-processor/index.ts';
+import {
+  createPorts,
+  createStreamProcessor,
+  STREAM_PROCESSOR_EVENT_SOURCE_MAPPING,
+} from '../../pipeline/stream-processor/index.ts';
 import { processRegistry, type MetricsRegistry } from '../../pipeline/metrics/index.ts';
-import { withInjectedFaults } from './faultInjection.ts';
 import {
   CheckpointStore,
   EventSourceMapping,
@@ -15,6 +18,9 @@ import {
 } from '../../localstack/event-source-mapping/index.ts';
 
 const ITERATOR_AGE_HOLD_MS = 5_000;
+
+/** What the in-process stream processor publishes and dead-letters through. */
+export type PollerPorts = ReturnType<typeof createPorts>;
 
 export interface PollerComponent {
   stop(): Promise<void>;
@@ -31,16 +37,23 @@ export interface PollerComponent {
 
 /**
  * The local event source mapping feeding the stream-processor handler in-process: the same
- * handler code Lambda runs, with the same batch contract. The handler's metrics go to the
+ * handler code Lambda runs, with the same batch contract and the same mapping settings as the
+ * deployed one (STREAM_PROCESSOR_EVENT_SOURCE_MAPPING). The handler's metrics go to the
  * process registry (Powertools, local sink); the mapping's own (iterator age, on-failure
  * records), which AWS publishes for its event source mappings, are read from its stats.
  */
 export async function startPoller(
-  opts: { settings?: EsmSettings; onEvent?: (e: EsmEvent) => void; checkpointFile?: string; registry?: MetricsRegistry } = {},
+  opts: {
+    settings?: EsmSettings;
+    onEvent?: (e: EsmEvent) => void;
+    checkpointFile?: string;
+    registry?: MetricsRegistry;
+    /** The stream processor's ports; default the real ones from the environment. */
+    ports?: PollerPorts;
+  } = {},
 ): Promise<PollerComponent> {
   const aws = awsClientConfigFromEnv();
-  const base = createPorts();
-  const ports = withInjectedFaults(base);
+  const ports = opts.ports ?? createPorts();
   const processBatch = createStreamProcessor(ports);
   const counts = { published: 0, deadLettered: 0 };
   const home = process.env.CHARGEBACK_CDC_HOME ?? join(homedir(), '.cache', 'chargeback-cdc');
@@ -61,7 +74,8 @@ export async function startPoller(
       },
       ...(opts.onEvent ? { onEvent: opts.onEvent } : {}),
     },
-    opts.settings,
+    // The deployed mapping's definition; a caller overrides only what a test or bench needs.
+    { ...STREAM_PROCESSOR_EVENT_SOURCE_MAPPING, ...opts.settings },
   );
   esm.start();
   const registry = opts.registry ?? processRegistry;
@@ -84,7 +98,7 @@ export async function startPoller(
     stop: async () => {
       stopCollecting();
       await esm.stop();
-      await base.producer.disconnect().catch(() => undefined);
+      await ports.producer.disconnect().catch(() => undefined);
     },
   };
 }

@@ -9,23 +9,24 @@ import { join } from 'node:path';
 export class ComponentProcess {
   private child: ChildProcess | undefined;
   private output = '';
+  /** A test entry point run instead of `chargeback-cdc run …` (a component with a fault injected). */
+  private faultyEntry: string[] | undefined;
 
   constructor(
     readonly name: string,
     private readonly args: string[],
     private readonly readyPattern: RegExp,
-    private env: NodeJS.ProcessEnv = process.env,
+    private readonly env: NodeJS.ProcessEnv = process.env,
   ) {}
 
-  /** Restarts with extra environment (e.g. a fault to inject); `undefined` values remove a variable. */
-  async restartWith(extra: Record<string, string | undefined>): Promise<void> {
+  /**
+   * Restarts as a test entry point that runs the same component with a fault injected (e.g.
+   * `['fixtures/faultyPoller.ts', '2']`, run through tsx), or, with `undefined`, as the real
+   * `chargeback-cdc run …` again. Faults live in fixtures/, never in the production CLI.
+   */
+  async restartWithFault(entry: string[] | undefined): Promise<void> {
     await this.stop();
-    const env = { ...this.env };
-    for (const [k, v] of Object.entries(extra)) {
-      if (v === undefined) delete env[k];
-      else env[k] = v;
-    }
-    this.env = env;
+    this.faultyEntry = entry;
     await this.start();
   }
 
@@ -45,9 +46,9 @@ export class ComponentProcess {
     return this.child?.pid;
   }
 
-  /** True while the process runs with a CHARGEBACK_CDC_FAULT_* variable set. */
+  /** True while the process runs a fault-injecting entry point instead of the real component. */
   get injectedFaults(): boolean {
-    return Object.keys(this.env).some((k) => k.startsWith('CHARGEBACK_CDC_FAULT_'));
+    return this.faultyEntry !== undefined;
   }
 
   get running(): boolean {
@@ -58,7 +59,8 @@ export class ComponentProcess {
     mkdirSync('reports/logs', { recursive: true });
     const log = createWriteStream(join('reports/logs', `${this.name}.log`), { flags: 'a' });
     this.output = '';
-    const child = spawn(process.execPath, ['bin/chargeback-cdc.js', 'run', ...this.args], {
+    const argv = this.faultyEntry ? ['--import', 'tsx', ...this.faultyEntry] : ['bin/chargeback-cdc.js', 'run', ...this.args];
+    const child = spawn(process.execPath, argv, {
       env: this.env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });

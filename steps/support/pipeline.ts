@@ -86,8 +86,8 @@ export async function restoreHealthyPipeline(): Promise<void> {
     await p.extraWriter.stop();
     p.extraWriter = undefined;
   }
-  // Clears any fault injected into the poller (CHARGEBACK_CDC_FAULT_*); a no-op restart otherwise is avoided.
-  if (p.poller.injectedFaults) await p.poller.restartWith({ CHARGEBACK_CDC_FAULT_PUBLISH_THEN_FAIL: undefined });
+  // Back to the real poller after a scenario injected a fault into it; no restart otherwise.
+  if (p.poller.injectedFaults) await p.poller.restartWithFault(undefined);
   for (const c of [p.api, p.poller, p.writer]) if (!c.running) await c.start();
 }
 
