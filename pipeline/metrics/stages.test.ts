@@ -35,6 +35,7 @@ test('the API handler counts every request, its 4xx and 5xx, created chargebacks
     handler({
       rawPath: path,
       body,
+      headers: { 'content-type': 'application/json' },
       isBase64Encoded: false,
       requestContext: { http: { method } },
     } as unknown as APIGatewayProxyEventV2);
