@@ -1,5 +1,6 @@
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { parquetMetadata } from 'hyparquet';
+import { eventually } from '../fixtures/eventually.ts';
 import { DEFAULT_LANDING_PREFIX, isLandedPartKey } from '../pipeline/parquet-writer/index.ts';
 
 /**
@@ -62,25 +63,29 @@ export class LandedRowCounter {
   }
 }
 
-/** Polls until `expected` rows are visible or the deadline passes; resolves with when they were first all visible. */
+/**
+ * Polls until `expected` rows are visible or the deadline passes; resolves with when they were first
+ * all visible. Reports the count through `onProgress` every 10 s, so a long run shows it is moving.
+ */
 export async function waitForRows(
   counter: LandedRowCounter,
   expected: number,
   opts: { timeoutMs: number; intervalMs?: number; onProgress?: (rows: number) => void },
 ): Promise<number> {
-  const deadline = Date.now() + opts.timeoutMs;
   let lastReport = 0;
-  for (;;) {
-    const rows = await counter.poll();
-    if (rows >= expected) return Date.now();
-    if (Date.now() - lastReport >= 10_000) {
-      lastReport = Date.now();
-      opts.onProgress?.(rows);
-    }
-    if (Date.now() > deadline)
-      throw new Error(
-        `only ${rows.toLocaleString('en-US')} of ${expected.toLocaleString('en-US')} rows visible after ${Math.round(opts.timeoutMs / 1000)} s`,
-      );
-    await new Promise((r) => setTimeout(r, opts.intervalMs ?? 250));
-  }
+  const count = (n: number) => n.toLocaleString('en-US');
+  return eventually(
+    () => `${count(expected)} rows visible (only ${count(counter.rows)})`,
+    opts.timeoutMs,
+    async () => {
+      const rows = await counter.poll();
+      if (rows >= expected) return Date.now();
+      if (Date.now() - lastReport >= 10_000) {
+        lastReport = Date.now();
+        opts.onProgress?.(rows);
+      }
+      return undefined;
+    },
+    { intervalMs: opts.intervalMs ?? 250 },
+  );
 }

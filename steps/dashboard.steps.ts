@@ -14,6 +14,7 @@ import {
   PROMETHEUS_CONTENT_TYPE,
   type MetricName,
 } from '../pipeline/metrics/index.ts';
+import { eventually } from '../fixtures/eventually.ts';
 import { canonicalAmount } from '../pipeline/schema/index.ts';
 import { currentPipeline, LANDING_TIMEOUT_MS } from './support/pipeline.ts';
 import type { ChargebackWorld } from './support/world.ts';
@@ -117,16 +118,6 @@ const rowsLanded = async (page: Page): Promise<number | undefined> => {
   return v ? Number(v) : undefined;
 };
 
-async function eventually<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) assert.fail(`${what} within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
 Given('the dashboard is open in headless Chromium', { timeout: 90_000 }, async function (this: ChargebackWorld) {
   const profile = mkdtempSync(join(tmpdir(), 'cdc-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
@@ -143,7 +134,7 @@ Given('the dashboard is open in headless Chromium', { timeout: 90_000 }, async f
   assert.equal(res?.status(), 200);
   await page.waitForSelector('body[data-ready="true"]', { timeout: 20_000 });
   // The writer process's numbers arrive through its snapshot file: wait for the figure itself.
-  const before = await eventually('the rows-landed figure shows a number', 20_000, () => rowsLanded(page));
+  const before = await eventually('the rows-landed figure to show a number', 20_000, () => rowsLanded(page));
   browsers.get(this)!.rowsBefore = before;
   assert.deepEqual(errors, [], 'the page threw');
 });
