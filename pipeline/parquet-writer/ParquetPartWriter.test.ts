@@ -2,7 +2,13 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { parquetMetadata } from 'hyparquet';
-import { parquetSchemaElements, toParquetRow, type ChangeRecord } from '../schema/index.ts';
+import {
+  CHANGE_RECORD_FIELD_SPECS,
+  parquetSchemaElements,
+  toParquetRow,
+  type ChangeRecord,
+  type ChangeRecordFieldSpec,
+} from '../schema/index.ts';
 import { estimateRowBytes, ParquetPartWriter, writeParquetFile } from './ParquetPartWriter.ts';
 import { readParquetFile } from './readParquetFile.ts';
 import { anyChangeRecordArb } from '../../fixtures/arbitraries.ts';
@@ -69,6 +75,22 @@ describe('ParquetPartWriter', () => {
     assert.ok(
       estimateRowBytes(toParquetRow(changeRecord(1, { reason: 'é'.repeat(2000) }))) > 4000,
       'multi-byte UTF-8 is counted in bytes',
+    );
+  });
+
+  it('estimates every column of the schema: PLAIN length prefix + UTF-8 bytes per string, 4/8/~9 bytes per INT32/INT64/decimal, 1 per nullable (property)', () => {
+    const fixed: Partial<Record<ChangeRecordFieldSpec['kind'], number>> = { int: 4, long: 8, 'timestamp-millis': 8, decimal: 9 };
+    const fromSchema = (row: Record<string, unknown>) =>
+      CHANGE_RECORD_FIELD_SPECS.reduce((n, f) => {
+        const v = row[f.name];
+        const size = v === null ? 0 : f.kind === 'string' ? 4 + Buffer.byteLength(v as string) : fixed[f.kind]!;
+        return n + size + (f.nullable ? 1 : 0);
+      }, 0);
+    fc.assert(
+      fc.property(anyChangeRecordArb, (record) => {
+        const row = toParquetRow(record);
+        assert.equal(estimateRowBytes(row), fromSchema(row as unknown as Record<string, unknown>));
+      }),
     );
   });
 

@@ -1,5 +1,13 @@
 import { parquetMetadata, parquetReadObjects, type FileMetaData, type SchemaElement } from 'hyparquet';
-import { CHANGE_RECORD_FIELDS, fromParquetRow, unscaledFromBytes, type ChangeRecord, type ParquetRow } from '../schema/index.ts';
+import {
+  CHANGE_RECORD_FIELD_SPECS,
+  CHANGE_RECORD_FIELDS,
+  fromParquetRow,
+  unscaledFromBytes,
+  type ChangeRecord,
+  type ChangeRecordFieldSpec,
+  type ParquetRow,
+} from '../schema/index.ts';
 import { InvalidPartFileError } from './errors.ts';
 
 /** One column of a Parquet file as a person reads it: `amount BYTE_ARRAY DECIMAL(18,4) REQUIRED`. */
@@ -81,26 +89,27 @@ function text(v: unknown, column: string): string {
   throw new TypeError(`column ${column}: expected a string, got ${v === null ? 'null' : typeof v}`);
 }
 
+/** A column's raw value (see readParquetFile) as the Parquet row holds it, by the field's Avro kind. */
+function columnValue(spec: ChangeRecordFieldSpec, v: unknown): unknown {
+  if (spec.nullable && (v === null || v === undefined)) return null;
+  switch (spec.kind) {
+    case 'string':
+      return text(v, spec.name);
+    case 'int':
+      return Number(v);
+    case 'long':
+    case 'decimal':
+    case 'timestamp-millis':
+      return exactInteger(v, spec.name);
+    default:
+      throw new TypeError(`column ${spec.name}: Avro type ${spec.kind} is not part of the change record this reader knows`);
+  }
+}
+
 function toParquetRow(o: Record<string, unknown>): ParquetRow {
-  return {
-    schema_version: Number(o.schema_version),
-    event_id: text(o.event_id, 'event_id'),
-    event_type: text(o.event_type, 'event_type') as ParquetRow['event_type'],
-    sequence_number: text(o.sequence_number, 'sequence_number'),
-    event_time: exactInteger(o.event_time, 'event_time'),
-    chargeback_id: text(o.chargeback_id, 'chargeback_id'),
-    merchant_id: text(o.merchant_id, 'merchant_id'),
-    amount: exactInteger(o.amount, 'amount'),
-    currency: text(o.currency, 'currency'),
-    reason: text(o.reason, 'reason'),
-    status: text(o.status, 'status') as ParquetRow['status'],
-    previous_status:
-      o.previous_status === null || o.previous_status === undefined
-        ? null
-        : (text(o.previous_status, 'previous_status') as ParquetRow['status']),
-    created_at: exactInteger(o.created_at, 'created_at'),
-    updated_at: exactInteger(o.updated_at, 'updated_at'),
-  };
+  const row: Record<string, unknown> = {};
+  for (const spec of CHANGE_RECORD_FIELD_SPECS) row[spec.name] = columnValue(spec, o[spec.name]);
+  return row as unknown as ParquetRow;
 }
 
 /** Leaf columns of a flat Parquet schema (the root element is skipped). */
