@@ -6,6 +6,7 @@ import { REPO_ROOT } from '../paths.ts';
 import { synth, resource, resources, ref, policyOf, statement, type TfBody } from '../test/synthFixture.ts';
 import { FLINK_PROPERTY_GROUP } from '../constructs/FlinkApplication.ts';
 import { MSK_IAM_PORT } from '../constructs/KafkaCluster.ts';
+import { STREAM_PROCESSOR_EVENT_SOURCE_MAPPING } from '../../pipeline/stream-processor/index.ts';
 import { MSK_MAX_MESSAGE_BYTES } from './StreamingStack.ts';
 import { TOPIC_MAX_MESSAGE_BYTES } from '../../localstack/kafka/topics.ts';
 
@@ -116,15 +117,16 @@ describe('streaming stack: stream processor', () => {
     assert.ok(String(sp.kms_key_arn).includes('terraform_remote_state'), 'environment encrypted with the foundation key');
   });
 
-  it('reads the table stream through an event source mapping with bounded retries, bisect, batch item failures and an SQS on-failure destination', () => {
+  it('reads the table stream through an event source mapping with unlimited retries and record age, bisect, batch item failures and an SQS on-failure destination', () => {
     const esm = resource(st, 'aws_lambda_event_source_mapping');
     assert.match(String(esm.event_source_arn), /terraform_remote_state.*stream_arn/);
     assert.equal(esm.function_name, ref(st, 'aws_lambda_function', sp, 'arn'));
     assert.equal(esm.batch_size, 100);
     assert.equal(esm.maximum_batching_window_in_seconds, 1);
     assert.equal(esm.bisect_batch_on_function_error, true);
-    assert.equal(esm.maximum_retry_attempts, 5);
-    assert.equal(esm.maximum_record_age_in_seconds, 3600);
+    // A Kafka outage of any length must block the shard, not give records up (only their sequence range would reach the DLQ).
+    assert.equal(esm.maximum_retry_attempts, -1);
+    assert.equal(esm.maximum_record_age_in_seconds, -1);
     assert.equal(esm.starting_position, 'TRIM_HORIZON');
     assert.deepEqual(esm.function_response_types, ['ReportBatchItemFailures']);
     assert.deepEqual(esm.destination_config, {
@@ -133,6 +135,33 @@ describe('streaming stack: stream processor', () => {
     assert.ok(
       (esm.depends_on as string[]).some((d) => d.startsWith('aws_lambda_invocation.')),
       'starts after the topics exist',
+    );
+  });
+
+  it('deploys the same event source mapping definition the local poller runs', () => {
+    const esm = resource(st, 'aws_lambda_event_source_mapping');
+    const d = STREAM_PROCESSOR_EVENT_SOURCE_MAPPING;
+    assert.deepEqual(
+      {
+        batch_size: esm.batch_size,
+        maximum_batching_window_in_seconds: esm.maximum_batching_window_in_seconds,
+        starting_position: esm.starting_position,
+        bisect_batch_on_function_error: esm.bisect_batch_on_function_error,
+        maximum_retry_attempts: esm.maximum_retry_attempts,
+        maximum_record_age_in_seconds: esm.maximum_record_age_in_seconds,
+        function_response_types: esm.function_response_types,
+        on_failure: Boolean(esm.destination_config),
+      },
+      {
+        batch_size: d.batchSize,
+        maximum_batching_window_in_seconds: d.maximumBatchingWindowSeconds,
+        starting_position: d.startingPosition,
+        bisect_batch_on_function_error: d.bisectBatchOnFunctionError,
+        maximum_retry_attempts: d.maximumRetryAttempts,
+        maximum_record_age_in_seconds: d.maximumRecordAgeSeconds,
+        function_response_types: d.reportBatchItemFailures ? ['ReportBatchItemFailures'] : [],
+        on_failure: d.onFailureDestination === 'dead-letter-queue',
+      },
     );
   });
 

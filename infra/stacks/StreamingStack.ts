@@ -12,6 +12,7 @@ import type { FlinkJar } from '../bundle/flinkJar.ts';
 import type { TopicCreatorEvent } from '../lambdas/topic-creator.ts';
 import type { PolicyStatement } from '../iam/PolicyDocument.ts';
 import { checkovSkip } from '../security/checkovSkip.ts';
+import { OnFailureDestination } from '../../pipeline/stream-processor/index.ts';
 
 export interface StreamingStackProps {
   foundation: FoundationStack;
@@ -165,6 +166,8 @@ export class StreamingStack extends ChargebackStack {
       'CKV_AWS_116',
       'the function is invoked by a DynamoDB event source mapping, whose on-failure destination (the SQS DLQ) takes failed batches; a function-level DLQ only applies to asynchronous invocations',
     );
+    // The settings the local poller runs too (pipeline/stream-processor/eventSourceMapping.ts,
+    // defaults of config.streamProcessor). -1 is AWS's "unlimited" for retries and record age.
     this.eventSourceMapping = new LambdaEventSourceMapping(this, 'table-stream', {
       eventSourceArn: table.streamArn,
       functionName: this.streamProcessor.fn.arn,
@@ -172,11 +175,13 @@ export class StreamingStack extends ChargebackStack {
       batchSize: sp.batchSize,
       maximumBatchingWindowInSeconds: sp.maximumBatchingWindowSeconds,
       parallelizationFactor: sp.parallelizationFactor,
-      bisectBatchOnFunctionError: true,
+      bisectBatchOnFunctionError: sp.bisectBatchOnFunctionError,
       maximumRetryAttempts: sp.maximumRetryAttempts,
       maximumRecordAgeInSeconds: sp.maximumRecordAgeSeconds,
-      functionResponseTypes: ['ReportBatchItemFailures'],
-      destinationConfig: { onFailure: { destinationArn: this.deadLetterQueue.arn } },
+      functionResponseTypes: sp.reportBatchItemFailures ? ['ReportBatchItemFailures'] : [],
+      ...(sp.onFailureDestination === OnFailureDestination.DEAD_LETTER_QUEUE
+        ? { destinationConfig: { onFailure: { destinationArn: this.deadLetterQueue.arn } } }
+        : {}),
       // Records published before the topic exists would only be retried: start after it does.
       dependsOn: [this.topicsReady],
     });

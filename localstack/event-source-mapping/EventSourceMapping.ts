@@ -14,22 +14,22 @@ import { interpretResponse } from './batchResult.ts';
 import { onFailureRecord } from './onFailureRecord.ts';
 import type { CheckpointStore } from './CheckpointStore.ts';
 import { toLambdaRecord } from '../../pipeline/aws/index.ts';
+import { EventSourceMappingSettings, OnFailureDestination } from '../../pipeline/stream-processor/index.ts';
 
 /**
- * Settings of a Lambda event source mapping for DynamoDB Streams, with AWS's names and ranges.
- * https://docs.aws.amazon.com/lambda/latest/api/API_CreateEventSourceMapping.html
+ * Settings of the local mapping: the definition the deployed mapping also uses (batch size,
+ * window, starting position, bisect, retries, record age, ReportBatchItemFailures, on-failure
+ * destination; defaults = STREAM_PROCESSOR_EVENT_SOURCE_MAPPING), plus what only a local poller
+ * has. https://docs.aws.amazon.com/lambda/latest/api/API_CreateEventSourceMapping.html
  */
-export const EsmSettings = z.object({
-  batchSize: z.number().int().min(1).max(10_000).default(100),
-  maximumBatchingWindowMs: z.number().int().min(0).max(300_000).default(0),
-  startingPosition: z.enum(['TRIM_HORIZON', 'LATEST']).default('TRIM_HORIZON'),
-  bisectBatchOnFunctionError: z.boolean().default(true),
-  /** -1 = retry until the record expires, as AWS does by default. */
-  maximumRetryAttempts: z.number().int().min(-1).max(10_000).default(-1),
-  maximumRecordAgeSeconds: z.number().int().min(-1).max(604_800).default(-1),
+export const EsmSettings = EventSourceMappingSettings.extend({
   /** AWS polls each shard about four times a second. */
   pollIntervalMs: z.number().int().min(10).default(250),
   functionName: z.string().default('chargeback-stream-processor'),
+  /** Back-off between retries of a failed batch (AWS does not document its own). */
+  retryBackoffMs: z
+    .object({ initial: z.number().int().min(0), max: z.number().int().min(0) })
+    .default({ initial: 400, max: 10_000 }),
 });
 export type EsmSettings = z.input<typeof EsmSettings>;
 
@@ -137,7 +137,7 @@ export class EventSourceMapping {
           if (pending.length === 0) windowStart = Date.now();
           pending.push(...r.Records);
         }
-        const windowOver = Date.now() - windowStart >= this.s.maximumBatchingWindowMs;
+        const windowOver = Date.now() - windowStart >= this.s.maximumBatchingWindowSeconds * 1000;
         while (pending.length >= this.s.batchSize || (pending.length > 0 && (windowOver || !iterator))) {
           const batch = pending.slice(0, this.s.batchSize).map((x) => toLambdaRecord(x, streamArn, this.ports.region));
           pending = pending.slice(this.s.batchSize);
@@ -210,7 +210,8 @@ export class EventSourceMapping {
           await this.giveUp(streamArn, shardId, batch, 'RetryAttemptsExhausted', attempts);
           break;
         }
-        await sleep(Math.min(200 * 2 ** Math.min(attempts, 6), 10_000), () => this.stopped);
+        const { initial, max } = this.s.retryBackoffMs;
+        await sleep(Math.min(initial * 2 ** Math.min(attempts - 1, 16), max), () => this.stopped);
         if (this.stopped) return;
       }
     }
@@ -219,7 +220,9 @@ export class EventSourceMapping {
   private async invoke(streamArn: string, batch: DynamoDBRecord[]) {
     void streamArn;
     try {
-      return interpretResponse(batch, await this.ports.invoke({ Records: batch }));
+      const response = await this.ports.invoke({ Records: batch });
+      // Without ReportBatchItemFailures AWS ignores what the function returns: only a throw fails the batch.
+      return interpretResponse(batch, this.s.reportBatchItemFailures ? response : undefined);
     } catch (e) {
       return { kind: 'error' as const, message: (e as Error).message };
     }
@@ -249,8 +252,16 @@ export class EventSourceMapping {
   ) {
     this.stats.onFailure += batch.length;
     this.ports.onEvent?.({ type: 'on-failure', shardId, size: batch.length, condition });
-    if (this.ports.onFailureQueueUrl) {
-      const body = onFailureRecord({ batch, shardId, streamArn, condition, invokeCount, functionName: this.s.functionName });
+    if (this.ports.onFailureQueueUrl && this.s.onFailureDestination === OnFailureDestination.DEAD_LETTER_QUEUE) {
+      const body = onFailureRecord({
+        batch,
+        shardId,
+        streamArn,
+        condition,
+        invokeCount,
+        functionName: this.s.functionName,
+        region: this.ports.region,
+      });
       await this.ports.sqs.send(
         new SendMessageCommand({ QueueUrl: this.ports.onFailureQueueUrl, MessageBody: JSON.stringify(body) }),
       );

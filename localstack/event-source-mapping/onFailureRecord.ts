@@ -33,14 +33,16 @@ export function onFailureRecord(args: {
   condition: OnFailureRecord['requestContext']['condition'];
   invokeCount: number;
   functionName: string;
+  region: string;
 }): OnFailureRecord {
   const first = args.batch[0]?.dynamodb;
   const last = args.batch[args.batch.length - 1]?.dynamodb;
-  const iso = (s: number | undefined) => new Date((s ?? 0) * 1000).toISOString();
+  // AWS writes the arrival times to the second ("2019-11-14T00:38:04Z"): stream times are whole seconds there.
+  const iso = (s: number | undefined) => `${new Date(Math.floor(s ?? 0) * 1000).toISOString().slice(0, 19)}Z`;
   return {
     requestContext: {
       requestId: crypto.randomUUID(),
-      functionArn: `arn:aws:lambda:us-east-1:000000000000:function:${args.functionName}`,
+      functionArn: `arn:aws:lambda:${args.region}:000000000000:function:${args.functionName}`,
       condition: args.condition,
       approximateInvokeCount: args.invokeCount,
     },

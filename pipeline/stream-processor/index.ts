@@ -9,3 +9,10 @@ export { processStreamBatch, type StreamProcessorPorts, type KafkaMessage, type 
 export { toChangeRecord } from './toChangeRecord.ts';
 export { deadLetterOf, sendDeadLetter, type StreamDeadLetter } from './deadLetter.ts';
 export * from './errors.ts';
+export {
+  EventSourceMappingSettings,
+  STREAM_PROCESSOR_EVENT_SOURCE_MAPPING,
+  StartingPosition,
+  OnFailureDestination,
+  UNLIMITED,
+} from './eventSourceMapping.ts';
