@@ -5,51 +5,98 @@ import { join } from 'node:path';
 import { Given, Then, When } from '@cucumber/cucumber';
 import { CreateBucketCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { awsClientConfigFromEnv } from '../pipeline/aws/index.ts';
-import { createKafka, kafkaConfigFromEnv, Topics } from '../pipeline/kafka/index.ts';
-import { canonicalAmount, encodeChangeRecord, type ChangeRecord } from '../pipeline/schema/index.ts';
+import { createKafka, DlqHeaders, kafkaConfigFromEnv, Topics } from '../pipeline/kafka/index.ts';
+import { canonicalAmount } from '../pipeline/schema/index.ts';
 import { listLandedFiles, startWriter } from '../pipeline/parquet-writer/index.ts';
 import { startFlinkWriter } from '../pipeline/flink-job/index.ts';
-import { contractRecords } from '../fixtures/contractRecords.ts';
+import { contractTopic, type ContractMessage } from '../fixtures/contractRecords.ts';
 import { dumpWithPyarrow, type DumpedFile } from './support/independentReader.ts';
 import { currentPipeline, newWriter } from './support/pipeline.ts';
 import { ComponentProcess } from './support/ComponentProcess.ts';
 import type { ChargebackWorld } from './support/world.ts';
 
+type Engine = 'embedded' | 'flink';
+const ENGINES: readonly Engine[] = ['embedded', 'flink'];
+
+/** One dead letter as a reader of an engine's DLQ topic sees it. */
+interface DeadLetterSeen {
+  source: { topic: string; partition: number; offset: string };
+  key: string | null;
+  /** Hex of the value bytes, null for a tombstone (kept apart from an empty value). */
+  value: string | null;
+  /** `dlq.reason`, with the JSON parser's own detail replaced (see normaliseReason). */
+  reason: string;
+  /** Headers other than dlq.*: the original record's, which a dead letter keeps. */
+  headers: Record<string, string>;
+}
+
 interface ContractWorld extends ChargebackWorld {
-  contract?: { runId: string; topic: string; records: ChangeRecord[]; dumps: Record<'embedded' | 'flink', DumpedFile[]> };
+  contract?: {
+    runId: string;
+    topic: string;
+    messages: ContractMessage[];
+    dlqTopics: Record<Engine, string>;
+    dumps: Record<Engine, DumpedFile[]>;
+    deadLetters: Record<Engine, DeadLetterSeen[]>;
+  };
 }
 
 const s3 = () => new S3Client(awsClientConfigFromEnv());
+const kafka = () => createKafka(kafkaConfigFromEnv('contract-test'));
 
-Given('a topic holding change records with edge values', async function (this: ContractWorld) {
-  const runId = crypto.randomUUID().slice(0, 8);
-  const topic = `contract-${runId}`;
-  const records = contractRecords(runId);
-  const kafka = createKafka(kafkaConfigFromEnv('contract-test'));
-  const admin = kafka.admin();
-  await admin.connect();
-  await admin.createTopics({ topics: [{ topic, numPartitions: Topics.PARTITIONS, replicationFactor: 1 }], waitForLeaders: true });
-  await admin.disconnect();
-  const producer = kafka.producer();
-  await producer.connect();
-  await producer.send({ topic, messages: records.map((r) => ({ key: r.chargeback_id, value: encodeChangeRecord(r) })) });
-  await producer.disconnect();
-  this.contract = { runId, topic, records, dumps: { embedded: [], flink: [] } };
-});
+Given(
+  'a topic holding change records with edge values, upstream duplicates and poison records',
+  async function (this: ContractWorld) {
+    const runId = crypto.randomUUID().slice(0, 8);
+    const topic = `contract-${runId}`;
+    // Each engine dead-letters to its own topic, so each one's dead letters can be read apart.
+    const dlqTopics = { embedded: `${topic}-dlq-embedded`, flink: `${topic}-dlq-flink` };
+    const messages = contractTopic(runId);
+    const admin = kafka().admin();
+    await admin.connect();
+    await admin.createTopics({
+      topics: [topic, ...Object.values(dlqTopics)].map((t) => ({
+        topic: t,
+        numPartitions: Topics.PARTITIONS,
+        replicationFactor: 1,
+      })),
+      waitForLeaders: true,
+    });
+    await admin.disconnect();
+    const producer = kafka().producer();
+    await producer.connect();
+    // One send: every chargeback's messages reach its partition in the fixture's order.
+    await producer.send({
+      topic,
+      messages: messages.map(({ key, value, headers }) => ({ key, value, ...(headers ? { headers } : {}) })),
+    });
+    await producer.disconnect();
+    this.contract = {
+      runId,
+      topic,
+      messages,
+      dlqTopics,
+      dumps: { embedded: [], flink: [] },
+      deadLetters: { embedded: [], flink: [] },
+    };
+  },
+);
 
 When(
-  'the embedded writer and the Flink job each land that topic into their own bucket',
+  'the embedded writer and the Flink job each land that topic into their own bucket and dead-letter topic',
   { timeout: 300_000 },
   async function (this: ContractWorld) {
     const c = this.contract!;
     const client = s3();
     const buckets = { embedded: `contract-embedded-${c.runId}`, flink: `contract-flink-${c.runId}` };
+    const groups = { embedded: `contract-embedded-${c.runId}`, flink: `contract-flink-${c.runId}` };
     for (const b of Object.values(buckets)) await client.send(new CreateBucketCommand({ Bucket: b }));
     const stateDir = await mkdtemp(join(tmpdir(), 'contract-flink-state-'));
 
     const embedded = await startWriter({
       topic: c.topic,
-      groupId: `contract-embedded-${c.runId}`,
+      dlqTopic: c.dlqTopics.embedded,
+      groupId: groups.embedded,
       bucket: buckets.embedded,
       rolloverMs: 1_000,
     });
@@ -59,31 +106,105 @@ When(
       ...(process.env.AWS_ENDPOINT_URL ? { s3Endpoint: process.env.AWS_ENDPOINT_URL } : {}),
       checkpointIntervalMs: 1_000,
       topic: c.topic,
-      dlqTopic: Topics.DLQ,
-      groupId: `contract-flink-${c.runId}`,
+      dlqTopic: c.dlqTopics.flink,
+      groupId: groups.flink,
       stateDir,
       logFile: 'reports/logs/contract-flink.log',
     });
+    let behind: string[] = [];
     try {
+      // Both engines commit their group offsets only with (or after) the files holding those records,
+      // so "committed through the end of the topic" means every message, duplicates and poison
+      // included, has been decided and its outcome is durable.
       const deadline = Date.now() + 180_000;
-      for (const engine of ['embedded', 'flink'] as const) {
-        for (;;) {
-          const files = await download(client, buckets[engine]);
-          const dumped = files.length ? await dumpWithPyarrow(files) : [];
-          const rows = dumped.reduce((n, f) => n + f.rows.length, 0);
-          if (rows >= c.records.length || Date.now() > deadline) {
-            c.dumps[engine] = dumped;
-            break;
-          }
-          await new Promise((r) => setTimeout(r, 1_000));
-        }
-      }
+      do {
+        behind = await groupsBehind(c.topic, groups);
+        if (behind.length) await new Promise((r) => setTimeout(r, 1_000));
+      } while (behind.length && Date.now() < deadline);
     } finally {
       await embedded.stop();
       await flink.stop();
     }
+    assert.deepEqual(behind, [], 'each writer must consume and commit the whole contract topic within 180 s');
+    for (const engine of ENGINES) {
+      const files = await download(client, buckets[engine]);
+      c.dumps[engine] = files.length ? await dumpWithPyarrow(files) : [];
+      c.deadLetters[engine] = await readWholeTopic(c.dlqTopics[engine]);
+    }
+    await this.attach(JSON.stringify(c.deadLetters, null, 2), 'application/json');
   },
 );
+
+/** "embedded p1: committed 3 of 7" for every partition a group has not committed through the topic's end. */
+async function groupsBehind(topic: string, groups: Record<Engine, string>): Promise<string[]> {
+  const admin = kafka().admin();
+  await admin.connect();
+  try {
+    const ends = await admin.fetchTopicOffsets(topic);
+    const behind: string[] = [];
+    for (const engine of ENGINES) {
+      const [committed] = await admin.fetchOffsets({ groupId: groups[engine], topics: [topic] });
+      for (const end of ends) {
+        const at = committed?.partitions.find((p) => p.partition === end.partition)?.offset ?? '-1';
+        if (BigInt(at) < BigInt(end.high)) behind.push(`${engine} p${end.partition}: committed ${at} of ${end.high}`);
+      }
+    }
+    return behind;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Every record of a topic that no one writes to any more, up to its end offsets, in (partition, offset) order. */
+async function readWholeTopic(topic: string): Promise<DeadLetterSeen[]> {
+  const admin = kafka().admin();
+  await admin.connect();
+  const ends = await admin.fetchTopicOffsets(topic);
+  await admin.disconnect();
+  const expected = ends.reduce((n, e) => n + Number(BigInt(e.high) - BigInt(e.low)), 0);
+  const seen: DeadLetterSeen[] = [];
+  if (expected > 0) {
+    const consumer = kafka().consumer({ groupId: `contract-dlq-reader-${crypto.randomUUID()}` });
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        const header = (name: string) => {
+          const v = message.headers?.[name];
+          return v === undefined ? '' : String(Array.isArray(v) ? v.join(',') : v);
+        };
+        const headers: Record<string, string> = {};
+        for (const name of Object.keys(message.headers ?? {}).sort()) if (!name.startsWith('dlq.')) headers[name] = header(name);
+        seen.push({
+          source: {
+            topic: header(DlqHeaders.SOURCE_TOPIC),
+            partition: Number(header(DlqHeaders.SOURCE_PARTITION)),
+            offset: header(DlqHeaders.SOURCE_OFFSET),
+          },
+          key: message.key === null ? null : message.key.toString('utf8'),
+          value: message.value === null ? null : message.value.toString('hex'),
+          reason: normaliseReason(header(DlqHeaders.REASON)),
+          headers,
+        });
+      },
+    });
+    const deadline = Date.now() + 30_000;
+    while (seen.length < expected && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    await consumer.disconnect();
+    assert.equal(seen.length, expected, `read ${seen.length} of the ${expected} records of ${topic}`);
+  }
+  return seen.sort(
+    (a, b) => a.source.partition - b.source.partition || Number(BigInt(a.source.offset) - BigInt(b.source.offset)),
+  );
+}
+
+/**
+ * The engines parse JSON with different libraries (lossless-json, Jackson); "value: is not JSON (…)"
+ * carries the parser's own description, which is theirs, not the contract's.
+ */
+function normaliseReason(reason: string): string {
+  return reason.replace(/^value: is not JSON( \(.*\))?$/s, 'value: is not JSON (parser detail)');
+}
 
 async function download(client: S3Client, bucket: string): Promise<string[]> {
   const dir = await mkdtemp(join(tmpdir(), `${bucket}-`));
@@ -106,19 +227,51 @@ Then("pyarrow reads identical schemas from both writers' files", function (this:
   assert.equal(amount.logical_type, 'Decimal(precision=18, scale=4)');
 });
 
-Then('pyarrow reads the same rows from both, equal to the records on the topic', function (this: ContractWorld) {
-  const c = this.contract!;
-  // Key order differs between readers and fixtures; compare each row as JSON with sorted keys.
-  const canon = (r: object) => JSON.stringify(Object.fromEntries(Object.entries(r).sort(([a], [b]) => a.localeCompare(b))));
-  const rowsOf = (files: DumpedFile[]) =>
-    files
-      .flatMap((f) => f.rows)
-      .map(canon)
+Then(
+  "pyarrow reads the same rows from both, equal to the topic's records without its duplicates and poison",
+  function (this: ContractWorld) {
+    const c = this.contract!;
+    // Key order differs between readers and fixtures; compare each row as JSON with sorted keys.
+    const canon = (r: object) => JSON.stringify(Object.fromEntries(Object.entries(r).sort(([a], [b]) => a.localeCompare(b))));
+    const rowsOf = (files: DumpedFile[]) =>
+      files
+        .flatMap((f) => f.rows)
+        .map(canon)
+        .sort();
+    const expected = c.messages
+      .flatMap((m) => (m.expect.kind === 'lands' ? [m.expect.record] : []))
+      .map((r) => canon({ ...r, amount: canonicalAmount(r.amount) }))
       .sort();
-  const expected = c.records.map((r) => canon({ ...r, amount: canonicalAmount(r.amount) })).sort();
-  assert.deepEqual(rowsOf(c.dumps.embedded), expected, 'embedded writer rows');
-  assert.deepEqual(rowsOf(c.dumps.flink), expected, 'Flink job rows');
-});
+    assert.deepEqual(rowsOf(c.dumps.embedded), expected, 'embedded writer rows');
+    assert.deepEqual(rowsOf(c.dumps.flink), expected, 'Flink job rows');
+  },
+);
+
+Then(
+  'both writers dead-letter exactly the poison records, each with its original key, bytes and headers and the same reason',
+  function (this: ContractWorld) {
+    const c = this.contract!;
+    const poison = c.messages.filter((m) => m.expect.kind === 'dead-lettered');
+    const expected = poison
+      .map((m) => ({
+        key: m.key,
+        value: m.value === null ? null : m.value.toString('hex'),
+        reason: normaliseReason(m.expect.kind === 'dead-lettered' ? m.expect.reason : ''),
+        headers: m.headers ?? {},
+      }))
+      .sort((a, b) => a.key.localeCompare(b.key));
+    for (const engine of ENGINES) {
+      const letters = c.deadLetters[engine];
+      for (const l of letters) assert.equal(l.source.topic, c.topic, `${engine}: dlq.source.topic of ${l.key}`);
+      const got = letters
+        .map(({ key, value, reason, headers }) => ({ key, value, reason, headers }))
+        .sort((a, b) => (a.key ?? '').localeCompare(b.key ?? ''));
+      assert.deepEqual(got, expected, `${engine} writer's dead letters`);
+    }
+    // The same source positions too: both engines read the same topic.
+    assert.deepEqual(c.deadLetters.flink, c.deadLetters.embedded, 'dead letters of the Flink job vs the embedded writer');
+  },
+);
 
 Then(
   "both writers' files are SNAPPY-compressed under landing\\/chargebacks\\/YYYY-MM-DD\\/HH\\/",

@@ -1,11 +1,11 @@
 package dev.chargebackcdc.flink;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigDecimal;
@@ -35,7 +35,8 @@ public final class ChangeRecordDecoder {
           .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
           .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
           .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          // A repeated key is refused only with another value, as by the embedded writer's parser.
+          .addModule(new SimpleModule("repeated-keys").addDeserializer(JsonNode.class, new RepeatedKeyTreeDeserializer()))
           .build();
 
   private static final Pattern SEQUENCE_NUMBER = Pattern.compile("^[0-9]{1,40}$");
@@ -75,7 +76,38 @@ public final class ChangeRecordDecoder {
     if (parsed == null || parsed.isMissingNode()) return invalid("value", "is not JSON (no content)");
     if (!(parsed instanceof ObjectNode object)) return invalid("value", "must be a JSON object");
     List<FieldError> errors = validate(object);
+    // Only a record that is otherwise valid is checked for text Parquet cannot hold, as the embedded writer
+    // does (pipeline/parquet-writer/takeRecord.ts), so both give the same reason.
+    if (errors.isEmpty()) errors = loneSurrogates(object);
     return errors.isEmpty() ? new DecodeResult.Valid(toRecord(object)) : new DecodeResult.Invalid(errors);
+  }
+
+  /**
+   * Text fields holding a lone UTF-16 surrogate (a JSON escape of half a surrogate pair, e.g. D800, without the
+   * other half), in the schema's field order. Such a string has no UTF-8 form: Parquet's writer would silently
+   * store '?' in its place, a row that differs from its source, so the record is poison instead.
+   */
+  private List<FieldError> loneSurrogates(ObjectNode o) {
+    List<FieldError> errors = new ArrayList<>();
+    for (Schema.Field f : schema.getFields()) {
+      JsonNode v = o.get(f.name());
+      if (v != null && v.isTextual() && hasLoneSurrogate(v.textValue())) {
+        errors.add(new FieldError(f.name(), "contains a lone UTF-16 surrogate (not representable in UTF-8)"));
+      }
+    }
+    return errors;
+  }
+
+  static boolean hasLoneSurrogate(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+        i++; // a pair: one code point outside the BMP
+      } else if (Character.isSurrogate(c)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Every problem of a decoded JSON object, each named by its field (empty when valid). */

@@ -12,6 +12,13 @@ public class KafkaRecord {
   public byte[] key;
   /** Record value (the change record as UTF-8 JSON), or null for a tombstone. */
   public byte[] value;
+  /**
+   * The record's headers in their order, as names and values side by side (arrays, not a map: a name may repeat,
+   * and Flink serializes arrays of these types without falling back to Kryo). A dead letter keeps them.
+   */
+  public String[] headerNames = new String[0];
+
+  public byte[][] headerValues = new byte[0][];
 
   public KafkaRecord() {}
 
@@ -21,5 +28,13 @@ public class KafkaRecord {
     this.offset = offset;
     this.key = key;
     this.value = value;
+  }
+
+  /** Sets the record's headers (names and values in the same order); returns this record. */
+  public KafkaRecord withHeaders(String[] names, byte[][] values) {
+    if (names.length != values.length) throw new IllegalArgumentException(names.length + " header names for " + values.length + " values");
+    this.headerNames = names;
+    this.headerValues = values;
+    return this;
   }
 }

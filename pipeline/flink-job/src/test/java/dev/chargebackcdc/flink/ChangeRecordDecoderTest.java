@@ -238,10 +238,40 @@ class ChangeRecordDecoderTest {
   }
 
   @Test
-  void refusesTrailingDataAndDuplicateFields() {
+  void refusesTrailingDataAndAKeyRepeatedWithAnotherValue() {
     String json = new String(bytes(insert()), java.nio.charset.StandardCharsets.UTF_8);
     assertEquals("value: is not JSON", reason(utf8(json + " {}")).substring(0, 18));
-    assertEquals("value: is not JSON", reason(utf8(json.replace("{\"schema_version\":1,", "{\"schema_version\":1,\"schema_version\":1,"))).substring(0, 18));
+    assertEquals("value: is not JSON", reason(utf8(json.replace("{\"schema_version\":1,", "{\"schema_version\":2,\"schema_version\":1,"))).substring(0, 18));
+    assertEquals("value: is not JSON", reason(utf8(json.replace("{\"schema_version\":1,", "{\"schema_version\":1.0,\"schema_version\":1,"))).substring(0, 18));
+    assertEquals("value: is not JSON", reason(utf8(json.replace("{\"schema_version\":1,", "{\"note\":{\"a\":1,\"a\":[1]},\"schema_version\":1,"))).substring(0, 18));
+  }
+
+  @Test
+  void acceptsAKeyRepeatedWithTheSameValueAsTheEmbeddedWritersParserDoes() {
+    String json = new String(bytes(insert()), java.nio.charset.StandardCharsets.UTF_8);
+    // lossless-json (pipeline/schema/parseChangeRecordJson.ts) keeps such text: its meaning is unambiguous.
+    assertInstanceOf(DecodeResult.Valid.class, decoder.decode(utf8(json.replace("{\"schema_version\":1,", "{\"schema_version\":1,\"schema_version\":1,"))));
+    String nested = json.replace("{\"schema_version\":1,", "{\"note\":{\"a\":[1,{\"b\":\"x\"}],\"a\":[1,{\"b\":\"x\"}]},\"schema_version\":1,");
+    assertInstanceOf(DecodeResult.Valid.class, decoder.decode(utf8(nested)));
+  }
+
+  @Test
+  void deadLettersTextWithALoneSurrogateLikeTheEmbeddedWriter() {
+    String json = new String(bytes(insert()), java.nio.charset.StandardCharsets.UTF_8);
+    // "\\ud800" in JSON: an escape of half a surrogate pair with nothing after it, which UTF-8 cannot encode.
+    String lone = json.replace("\"Product not received\"", "\"Colis perdu \\ud800\"");
+    assertEquals("reason: contains a lone UTF-16 surrogate (not representable in UTF-8)", reason(utf8(lone)));
+    String twoFields = lone.replace("\"merch_test_001\"", "\"\\udfffmerch\"");
+    assertEquals("merchant_id: contains a lone UTF-16 surrogate (not representable in UTF-8); "
+        + "reason: contains a lone UTF-16 surrogate (not representable in UTF-8)", reason(utf8(twoFields)));
+    // Only an otherwise valid record is checked for it (pipeline/parquet-writer/takeRecord.ts).
+    assertEquals("schema_version: unknown schema_version 7; this reader knows 1",
+        reason(utf8(lone.replace("\"schema_version\":1", "\"schema_version\":7"))));
+    // A surrogate pair (an emoji, escaped or not) is text like any other.
+    GenericRecord pair = assertInstanceOf(DecodeResult.Valid.class,
+        decoder.decode(utf8(json.replace("\"Product not received\"", "\"Colis \\ud83d\\ude42 perdu\""))))
+        .record();
+    assertEquals("Colis \uD83D\uDE42 perdu", pair.get("reason"));
   }
 
   @Test

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 
@@ -38,5 +40,22 @@ class DeadLetterSerializerTest {
     ProducerRecord<byte[], byte[]> r = new DeadLetterSerializer("chargebacks-dlq").serialize(letter, null, 0L);
     assertNull(r.key());
     assertNull(r.value());
+  }
+
+  @Test
+  void keepsTheOriginalHeadersAndReplacesAnOriginalDlqHeader() {
+    KafkaRecord source = new KafkaRecord("chargebacks", 1, 7L, Fixtures.utf8("cb_1"), Fixtures.utf8("[1]"))
+        .withHeaders(new String[] {"x-trace-id", "dlq.reason", "x-trace-id"},
+            new byte[][] {Fixtures.utf8("t-1"), Fixtures.utf8("from upstream"), Fixtures.utf8("t-2")});
+    ProducerRecord<byte[], byte[]> r =
+        new DeadLetterSerializer("chargebacks-dlq").serialize(DeadLetter.of(source, "value: must be a JSON object"), null, 0L);
+
+    List<String> names = new ArrayList<>();
+    r.headers().forEach(h -> names.add(h.key()));
+    assertEquals(List.of("x-trace-id", "x-trace-id", "dlq.reason", "dlq.source.topic", "dlq.source.partition", "dlq.source.offset"), names);
+    List<String> traces = new ArrayList<>();
+    r.headers().headers("x-trace-id").forEach(h -> traces.add(new String(h.value(), StandardCharsets.UTF_8)));
+    assertEquals(List.of("t-1", "t-2"), traces);
+    assertEquals("value: must be a JSON object", header(r, "dlq.reason"));
   }
 }

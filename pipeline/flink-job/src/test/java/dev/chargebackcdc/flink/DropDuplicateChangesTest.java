@@ -81,4 +81,109 @@ class DropDuplicateChangesTest {
       assertEquals(List.of("e1", "e1"), eventIds(h));
     }
   }
+
+  // The sequence-number rule, as DuplicateFilter.ts applies it: a change at or below the highest sequence number
+  // landed for its chargeback is dropped, whatever its event_id.
+
+  @Test
+  void dropsAnOlderChangeOfTheChargebackArrivingAfterANewerOne() throws Exception {
+    try (var h = harness()) {
+      h.open();
+      h.processElement(new StreamRecord<>(change("cb_1", "e1", "100")));
+      h.processElement(new StreamRecord<>(change("cb_1", "e2", "200")));
+      h.processElement(new StreamRecord<>(change("cb_1", "e3", "150")));
+      h.processElement(new StreamRecord<>(change("cb_1", "e4", "201")));
+      assertEquals(List.of("e1", "e2", "e4"), eventIds(h));
+    }
+  }
+
+  @Test
+  void dropsAnEqualSequenceNumberUnderAnotherEventId() throws Exception {
+    try (var h = harness()) {
+      h.open();
+      h.processElement(new StreamRecord<>(change("cb_1", "e1", "100")));
+      h.processElement(new StreamRecord<>(change("cb_1", "e2", "100")));
+      assertEquals(List.of("e1"), eventIds(h));
+    }
+  }
+
+  @Test
+  void comparesSequenceNumbersAsNumbersOfUpTo40Digits() throws Exception {
+    String forty = "4" + "0".repeat(39);
+    String fortyPlusOne = "4" + "0".repeat(38) + "1";
+    try (var h = harness()) {
+      h.open();
+      // As text "10000" sorts before "9999"; as numbers it is newer.
+      h.processElement(new StreamRecord<>(change("cb_1", "e1", "9999")));
+      h.processElement(new StreamRecord<>(change("cb_1", "e2", "10000")));
+      h.processElement(new StreamRecord<>(change("cb_1", "e3", "999")));
+      // Leading zeros do not change the number (BigInt("0100") in TypeScript is 100 too).
+      h.processElement(new StreamRecord<>(change("cb_2", "e4", "100")));
+      h.processElement(new StreamRecord<>(change("cb_2", "e5", "0100")));
+      h.processElement(new StreamRecord<>(change("cb_2", "e6", "0101")));
+      // Beyond a long: 4·10^39.
+      h.processElement(new StreamRecord<>(change("cb_3", "e7", forty)));
+      h.processElement(new StreamRecord<>(change("cb_3", "e8", fortyPlusOne)));
+      h.processElement(new StreamRecord<>(change("cb_3", "e9", forty)));
+      assertEquals(List.of("e1", "e2", "e4", "e6", "e7", "e8"), eventIds(h));
+    }
+  }
+
+  @Test
+  void keepsOneHighestSequenceNumberPerChargeback() throws Exception {
+    try (var h = harness()) {
+      h.open();
+      h.processElement(new StreamRecord<>(change("cb_1", "e1", "500")));
+      h.processElement(new StreamRecord<>(change("cb_2", "e2", "100")));
+      h.processElement(new StreamRecord<>(change("cb_2", "e3", "101")));
+      assertEquals(List.of("e1", "e2", "e3"), eventIds(h));
+    }
+  }
+
+  @Test
+  void onlyLandedChangesRaiseTheHighestSequenceNumber() throws Exception {
+    try (var h = harness()) {
+      h.open();
+      h.processElement(new StreamRecord<>(change("cb_1", "e1", "100")));
+      // A re-published e1 carrying a higher number is dropped by its event_id and must not move the mark.
+      h.processElement(new StreamRecord<>(change("cb_1", "e1", "300")));
+      h.processElement(new StreamRecord<>(change("cb_1", "e2", "200")));
+      assertEquals(List.of("e1", "e2"), eventIds(h));
+    }
+  }
+
+  @Test
+  void remembersTheHighestSequenceNumberAcrossACheckpointRestore() throws Exception {
+    OperatorSubtaskState snapshot;
+    try (var h = harness()) {
+      h.open();
+      h.processElement(new StreamRecord<>(change("cb_1", "e1", "100")));
+      snapshot = h.snapshot(1L, 1L);
+    }
+    try (var restored = harness()) {
+      restored.initializeState(snapshot);
+      restored.open();
+      restored.processElement(new StreamRecord<>(change("cb_1", "e2", "99")));
+      restored.processElement(new StreamRecord<>(change("cb_1", "e3", "101")));
+      assertEquals(List.of("e3"), eventIds(restored));
+    }
+  }
+
+  @Test
+  void keepsTheHighestSequenceNumberForTheTtlAfterTheChargebacksNewestLandedChange() throws Exception {
+    try (var h = harness()) {
+      h.open();
+      h.setStateTtlProcessingTime(0);
+      h.processElement(new StreamRecord<>(change("cb_1", "e1", "100")));
+      h.setStateTtlProcessingTime(TTL_MS / 2);
+      h.processElement(new StreamRecord<>(change("cb_1", "e2", "200")));
+      // TTL after e1 but not after e2: 200 is still remembered.
+      h.setStateTtlProcessingTime(TTL_MS + 1);
+      h.processElement(new StreamRecord<>(change("cb_1", "e3", "150")));
+      // TTL after e2 too: the chargeback is forgotten, like an event_id after the TTL.
+      h.setStateTtlProcessingTime(TTL_MS / 2 + TTL_MS + 1);
+      h.processElement(new StreamRecord<>(change("cb_1", "e4", "50")));
+      assertEquals(List.of("e1", "e2", "e4"), eventIds(h));
+    }
+  }
 }
