@@ -24,7 +24,7 @@ import org.apache.avro.generic.GenericRecord;
  * Kafka value bytes → validated change record → Avro {@link GenericRecord} of the landing schema. Pure: no
  * Flink, no I/O, never throws for bad input, so it can be unit-tested and run in any operator.
  *
- * <p>The rules and messages are those of pipeline/schema/changeRecord.ts (decodeChangeRecord), so both
+ * <p>The rules and messages are those of pipeline/schema/changeRecordCodec.ts (decodeChangeRecord), so both
  * writers dead-letter the same records with the same {@code dlq.reason}: every problem is reported, in the
  * schema's field order, followed by the amount-versus-currency checks; unknown extra fields are ignored.
  */
