@@ -29,8 +29,8 @@ import org.slf4j.LoggerFactory;
  * (no checkpoint) the source resumes from the group's committed offsets, or the earliest offset when the group
  * has none, so nothing written before the first start is skipped. The DLQ is at-least-once (flushed on every
  * checkpoint, but not transactional): a dead letter may be repeated after a failure, never lost. Upstream
- * duplicates (the same DynamoDB stream record published twice) are dropped by event_id, see
- * {@link DropDuplicateChanges}.
+ * duplicates (the same DynamoDB stream record published twice, or a change at or below the newest landed
+ * sequence number of its chargeback) are dropped by the embedded writer's rule, see {@link DropDuplicateChanges}.
  */
 public final class ChargebackParquetJob {
   public static final String JOB_NAME = "chargeback-cdc parquet writer";

@@ -16,8 +16,8 @@ import java.util.Set;
  * @param s3PathStyle path-style S3 addressing (defaults to true when an endpoint is set, as moto needs)
  * @param localStateDir local runs only: where checkpoints are retained, and restored from on the next start
  * @param parallelism local runs only: MiniCluster parallelism (0 = Flink's default, the number of cores)
- * @param dedupeTtlMs how long an event_id is remembered to drop upstream duplicates (default 24 h, the
- *     DynamoDB stream's retention)
+ * @param dedupeTtlMs how long a landed event_id, and a chargeback's highest landed sequence number, are
+ *     remembered to drop upstream duplicates (default 24 h, the DynamoDB stream's retention)
  */
 public record JobConfig(
     String bootstrapServers,
