@@ -8,7 +8,7 @@ const namesFeatures = process.argv.slice(2).some((a) => /\.feature(:\d+)*$/.test
 
 export default {
   import: ['steps/**/*.ts'],
-  paths: namesFeatures ? [] : ['features/**/*.feature'],
+  ...(namesFeatures ? {} : { paths: ['features/**/*.feature'] }),
   format: ['progress', 'summary', 'html:reports/cucumber.html', 'junit:reports/cucumber.junit.xml', 'json:reports/cucumber.json'],
   tags: 'not @aws and not @slow',
   strict: true,
