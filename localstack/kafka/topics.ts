@@ -1,6 +1,6 @@
 import type { Admin } from 'kafkajs';
 import type { StackConfig } from '../config.ts';
-import { ResetFailedError, ResourceMismatchError, ServiceStartError } from '../errors.ts';
+import { ResetFailedError, ResourceMismatchError } from '../errors.ts';
 import { waitUntil } from '../waitUntil.ts';
 
 export interface TopicSpec {
@@ -41,7 +41,6 @@ export async function ensureTopics(admin: Admin, specs: TopicSpec[]): Promise<To
     waitForLeaders: true,
     topics: specs.map(createSpec),
   });
-  await untilServed(admin, specs);
   const infos = await describeTopics(admin, specs);
   for (const spec of specs) {
     const info = infos.find((i) => i.name === spec.name);
@@ -69,22 +68,6 @@ export async function recreateTopics(admin: Admin, specs: TopicSpec[]): Promise<
   });
   if (!gone.ok) throw new ResetFailedError(`Kafka topics ${existing.join(', ')} were not deleted: ${gone.reason}`);
   return ensureTopics(admin, specs);
-}
-
-/**
- * Metadata can name a leader before that broker serves the new partition: a ListOffsets right after
- * creation (or re-creation by a reset) then fails with NOT_LEADER_OR_FOLLOWER. Ready means usable,
- * so wait until every topic answers ListOffsets.
- */
-async function untilServed(admin: Admin, specs: TopicSpec[]): Promise<void> {
-  for (const spec of specs) {
-    const served = await waitUntil(async () => ((await admin.fetchTopicOffsets(spec.name)).length > 0 ? true : undefined), {
-      timeoutMs: 15_000,
-      intervalMs: 100,
-    });
-    if (!served.ok)
-      throw new ServiceStartError(`Kafka topic ${spec.name} exists but its partitions are not served: ${served.reason}`);
-  }
 }
 
 async function describeTopics(admin: Admin, specs: TopicSpec[]): Promise<TopicInfo[]> {
