@@ -4,6 +4,7 @@ import type { ChangeRecord } from './changeRecord.ts';
 import { minorUnitOf } from './money.ts';
 import { isIsoUtcMillis } from './timestamps.ts';
 import { CHARGEBACK_STATUSES, EVENT_TYPES, SCHEMA_VERSION, type ChargebackStatus, type EventType } from './vocabulary.ts';
+import { SchemaDefinitionError } from './errors.ts';
 
 const str = (what = 'a string') => z.string({ error: (i) => (i.input === undefined ? 'is required' : `must be ${what}`) });
 const nonEmpty = (max: number) =>
@@ -54,7 +55,7 @@ export const ChangeRecordSchema = z.object(
   Object.fromEntries(
     CHANGE_RECORD_FIELDS.map((name) => {
       const rule = FIELD_RULES[name];
-      if (!rule) throw new Error(`schema: Avro field ${name} has no validation rule in ChangeRecordSchema`);
+      if (!rule) throw new SchemaDefinitionError(`schema: Avro field ${name} has no validation rule in ChangeRecordSchema`);
       return [name, rule];
     }),
   ) as typeof FIELD_RULES,

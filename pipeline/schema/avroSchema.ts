@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ChangeRecord } from './changeRecord.ts';
+import { SchemaDefinitionError } from './errors.ts';
 
 /**
  * The one schema (DESIGN §2) lives in `chargeback-change.avsc`. This module reads it and is the
@@ -116,7 +117,9 @@ function parquetElementOf(field: AvroField): ParquetSchemaElement {
       case 'long':
         return { name: field.name, repetition_type, type: 'INT64' };
       default:
-        throw new Error(`schema: field ${field.name} has Avro type ${t}, which the Parquet mapping does not support`);
+        throw new SchemaDefinitionError(
+          `schema: field ${field.name} has Avro type ${t}, which the Parquet mapping does not support`,
+        );
     }
   }
   if (t.logicalType === 'decimal' && t.type === 'bytes') {
@@ -141,5 +144,7 @@ function parquetElementOf(field: AvroField): ParquetSchemaElement {
       logical_type: { type: 'TIMESTAMP', isAdjustedToUTC: true, unit: 'MILLIS' },
     };
   }
-  throw new Error(`schema: field ${field.name} has logical type ${t.logicalType} on ${t.type}, which is not supported`);
+  throw new SchemaDefinitionError(
+    `schema: field ${field.name} has logical type ${t.logicalType} on ${t.type}, which is not supported`,
+  );
 }

@@ -1,3 +1,5 @@
+import { SchemaDefinitionError } from './errors.ts';
+
 /** One field of a mapped record: its name, and how its value is converted (omitted: copied as it is). */
 export interface FieldMapping {
   readonly name: string;
@@ -19,7 +21,9 @@ const AVRO_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 export function compileFieldMapper<Out>(fields: readonly FieldMapping[]): (source: object) => Out {
   for (const f of fields) {
     if (!AVRO_NAME.test(f.name) || f.name === '__proto__')
-      throw new Error(`schema: field name ${JSON.stringify(f.name)} is not an Avro name; cannot build a record mapper`);
+      throw new SchemaDefinitionError(
+        `schema: field name ${JSON.stringify(f.name)} is not an Avro name; cannot build a record mapper`,
+      );
   }
   const params = fields.map((_, i) => `convert${i}`);
   const props = fields.map((f, i) => `${f.name}: ${f.convert ? `convert${i}(source.${f.name})` : `source.${f.name}`}`);

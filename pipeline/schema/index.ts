@@ -17,4 +17,5 @@ export { validateChangeRecord } from './validateChangeRecord.ts';
 export { encodeChangeRecord, decodeChangeRecord } from './changeRecordCodec.ts';
 export * from './parquetRow.ts';
 export * from './avroSchema.ts';
+export * from './errors.ts';
 export { compileFieldMapper, type FieldMapping } from './compileFieldMapper.ts';
