@@ -4,7 +4,7 @@ import type { ChargebackStatus, EventType } from './vocabulary.ts';
 /**
  * The change record: one DynamoDB stream record of one chargeback, as it travels on the
  * `chargebacks` topic (UTF-8 JSON, key = chargeback_id). Field names and order are the Avro
- * schema's; `ChangeRecordSchema.test.ts` fails when this type, the zod schema and the Avro schema
+ * schema's; `avroSchema.test.ts` fails when this type, the zod schema and the Avro schema
  * disagree about them.
  */
 export interface ChangeRecord extends Chargeback {
