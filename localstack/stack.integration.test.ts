@@ -6,6 +6,7 @@ import { HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { eventually } from '../fixtures/eventually.ts';
 import { promisify } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
 import { isAlive, sleep } from './DetachedProcess.ts';
@@ -137,7 +138,12 @@ describe('native local stack', { timeout: 600_000 }, () => {
     const admin = kafka.admin();
     await admin.connect();
     try {
-      const offsets = await admin.fetchTopicOffsets(LocalNames.topic);
+      // A re-created topic can answer NOT_LEADER or UNKNOWN_TOPIC_OR_PARTITION to ListOffsets for
+      // a moment after its leaders show in metadata (KRaft applies the change asynchronously):
+      // clients retry; so does this check, then asserts that the log starts empty.
+      const offsets = await eventually(`ListOffsets on the re-created ${LocalNames.topic}`, 20_000, () =>
+        admin.fetchTopicOffsets(LocalNames.topic),
+      );
       assert.deepEqual(
         offsets.map((o) => o.high),
         ['0', '0', '0'],
