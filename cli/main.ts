@@ -87,10 +87,25 @@ program
   .description(
     'compare every DynamoDB change (from the table stream) with the landed rows; exit 2 on any lost, duplicated or mismatched record',
   )
+  .addOption(
+    new Option(
+      '--by <grouping>',
+      'money figures instead of the per-change report: count and exact amount sum per UTC hour of event_time, currency and event type (hour), or count and latest amount per chargeback_id (chargeback); exit 2 on any difference',
+    ).choices(['hour', 'chargeback']),
+  )
   .option('--json', 'print the report as JSON')
+  .addHelpText(
+    'after',
+    `
+--by hour: a change belongs to the UTC hour of its event_time (the stream's ApproximateCreationDateTime)
+on BOTH sides — not to the landing folder it sits in, which is the writer's processing-time bucket.
+Sums are exact decimals kept per event type: every change carries the chargeback's full amount (a
+REMOVE the old image's), so INSERT, MODIFY and REMOVE are counted and summed separately, never netted.
+Landed figures come from reading the committed Parquet files, not from the writer's counters.`,
+  )
   .action(async (o) => {
     applyLocalEnv();
-    process.exitCode = await runReconcile({ json: !!o.json });
+    process.exitCode = await runReconcile({ json: !!o.json, by: o.by });
   });
 
 program

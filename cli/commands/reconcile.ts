@@ -1,7 +1,15 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { S3Client } from '@aws-sdk/client-s3';
 import { awsClientConfigFromEnv } from '../../pipeline/aws/index.ts';
-import { LandingZone, readStreamHistory, reconcile } from '../../pipeline/reconcile/index.ts';
+import {
+  formatMoneyReconciliation,
+  LandingZone,
+  readStreamHistory,
+  reconcile,
+  reconcileMoney,
+  type MoneyGrouping,
+} from '../../pipeline/reconcile/index.ts';
 
 /**
  * `chargeback-cdc reconcile`: every change in the table's DynamoDB stream against every landed
@@ -9,9 +17,27 @@ import { LandingZone, readStreamHistory, reconcile } from '../../pipeline/reconc
  * transform, so a transform bug shows as mismatches. Exit code 0 only when nothing is lost,
  * duplicated, mismatched or unexpected.
  */
-export async function runReconcile(o: { json: boolean }): Promise<number> {
+export async function runReconcile(o: { json: boolean; by?: MoneyGrouping }): Promise<number> {
   const aws = awsClientConfigFromEnv();
   const progress = (line: string) => !o.json && process.stderr.write(`\r\x1b[2K${line}`);
+  if (o.by) {
+    // `--by hour|chargeback`: the same two sources, compared in money terms instead of per change.
+    const r = await reconcileMoney({
+      by: o.by,
+      ddb: new DynamoDBClient(aws),
+      streams: new DynamoDBStreamsClient(aws),
+      s3: new S3Client(aws),
+      tableName: process.env.TABLE_NAME!,
+      bucket: process.env.LANDING_BUCKET!,
+      onProgress: progress,
+    });
+    if (o.json) console.log(JSON.stringify(r));
+    else {
+      process.stderr.write('\r\x1b[2K');
+      console.log(formatMoneyReconciliation(r).join('\n'));
+    }
+    return r.ok ? 0 : 2;
+  }
   const history = await readStreamHistory(
     new DynamoDBClient(aws),
     new DynamoDBStreamsClient(aws),
