@@ -21,6 +21,8 @@ export interface ProviderMirror {
   dir: string;
   /** The newest version in it that the stacks accept. */
   version: string;
+  /** The provider executable, when that version is unpacked (a zip must be installed by init first). */
+  binary?: string;
 }
 
 export interface MirrorSearch {
@@ -65,9 +67,20 @@ export function findAwsProviderMirror(env: NodeJS.ProcessEnv = process.env, plat
   const lookedIn = mirrorCandidates(env);
   for (const dir of lookedIn) {
     const versions = mirroredVersions(dir, platform).filter(acceptedVersion).sort(compareVersions);
-    if (versions.length) return { found: { dir, version: versions.at(-1)! }, lookedIn };
+    const version = versions.at(-1);
+    if (version) {
+      const binary = unpackedBinary(dir, version, platform);
+      return { found: { dir, version, ...(binary ? { binary } : {}) }, lookedIn };
+    }
   }
   return { lookedIn };
+}
+
+function unpackedBinary(dir: string, version: string, platform: string): string | undefined {
+  const platformDir = path.join(dir, ...AWS_PATH, version, platform);
+  if (!existsSync(platformDir)) return undefined;
+  const file = readdirSync(platformDir).find((f) => f.startsWith('terraform-provider-aws'));
+  return file ? path.join(platformDir, file) : undefined;
 }
 
 function mirroredVersions(dir: string, platform: string): string[] {

@@ -1,4 +1,4 @@
-import { before, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -7,6 +7,7 @@ import { synth } from '../test/synthFixture.ts';
 import { NO_NAT, OTHER_BRANCHES } from '../test/configBranches.ts';
 import { findAwsProviderMirror, mirrorCandidates } from './providerMirror.ts';
 import { findTerraform } from './terraformCli.ts';
+import { startProviderServer, type ProviderServer } from './providerServer.ts';
 import { formatValidation, mirrorOnlyCliConfig, validateStacks, type StackValidation } from './validateStacks.ts';
 
 const terraform = findTerraform();
@@ -33,12 +34,15 @@ describe('terraform validate of the synthesized stacks, with the AWS provider fr
   /**
    * Every stack of the default config, and the stacks whose resources or attributes change with
    * the other branches of the config (the streaming and monitoring stacks of those branches
-   * differ only in values). All in one pool: each validate loads the provider's schema.
+   * differ only in values). Two validates at a time on two cores, all against one provider
+   * process (each would otherwise start its own and load the whole schema).
    */
   const runs: Record<string, Promise<StackValidation[]>> = {};
-  before(() => {
+  let server: ProviderServer | undefined;
+  before(async () => {
     if (skip) return;
-    const cli = { terraform: terraform!, mirror: mirror.found! };
+    server = mirror.found!.binary ? await startProviderServer(mirror.found!.binary) : undefined;
+    const cli = { terraform: terraform!, mirror: mirror.found!, reattach: server?.reattach };
     const d = synth();
     const o = synth(OTHER_BRANCHES);
     const n = synth(NO_NAT);
@@ -48,15 +52,20 @@ describe('terraform validate of the synthesized stacks, with the AWS provider fr
     ]);
     runs.default = all.then(([r]) => r);
     runs.otherBranches = all.then(([, r]) => r);
-    // After the first two pools: two validates at a time on two cores.
     runs.noNat = all.then(() => validateStacks(n.outdir, { ...cli, stacks: [n.names.stacks.foundation] }));
     // Rejections surface in the tests that await them.
     for (const r of Object.values(runs)) r.catch(() => undefined);
   });
+  after(async () => {
+    await Promise.allSettled(Object.values(runs));
+    await server?.stop();
+  });
 
   it('the default config: all four stacks are valid Terraform, without warnings', { skip, timeout: 600_000 }, async () => {
     const results = await runs.default!;
-    console.log(`hashicorp/aws ${mirror.found!.version} from ${mirror.found!.dir}, terraform ${terraform!.version}`);
+    console.log(
+      `hashicorp/aws ${mirror.found!.version} from ${mirror.found!.dir} (${server ? 'one shared provider process' : 'a provider process per stack'}), terraform ${terraform!.version}`,
+    );
     console.log(formatValidation(results));
     assertAllValid(results, 4);
   });
@@ -105,13 +114,17 @@ describe('where terraform validate finds the AWS provider', () => {
     assert.deepEqual(findAwsProviderMirror(env(path.join(root, 'unpacked')), 'linux_amd64').found, {
       dir: path.join(root, 'unpacked'),
       version: '5.100.0',
+      binary: path.join(unpacked, '5.100.0', 'linux_amd64', 'terraform-provider-aws_v5.100.0_x5'),
     });
     assert.equal(findAwsProviderMirror(env(path.join(root, 'unpacked')), 'darwin_arm64').found, undefined, 'other platform');
     const packed = path.join(root, 'packed', 'registry.terraform.io', 'hashicorp', 'aws');
     mkdirSync(packed, { recursive: true });
     writeFileSync(path.join(packed, 'terraform-provider-aws_6.25.0_linux_amd64.zip'), '');
     writeFileSync(path.join(packed, 'terraform-provider-aws_7.1.0_linux_amd64.zip'), '');
-    assert.equal(findAwsProviderMirror(env(path.join(root, 'packed')), 'linux_amd64').found?.version, '6.25.0');
+    assert.deepEqual(findAwsProviderMirror(env(path.join(root, 'packed')), 'linux_amd64').found, {
+      dir: path.join(root, 'packed'),
+      version: '6.25.0',
+    });
   });
 
   it('also looks where the CLI config names a mirror, and in the implicit mirror folders; names them all when none has it', () => {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findAwsProviderMirror, type ProviderMirror } from './providerMirror.ts';
+import { startProviderServer } from './providerServer.ts';
 import { findTerraform, runTerraform, TerraformRunError, type TerraformCli } from './terraformCli.ts';
 
 /**
@@ -36,6 +37,8 @@ export interface ValidateOptions {
   concurrency?: number;
   /** Only these stacks (folder names under stacks/); default: all. */
   stacks?: string[];
+  /** TF_REATTACH_PROVIDERS of a shared provider process (providerServer.ts) for the validate step. */
+  reattach?: string;
 }
 
 /** A CLI config that installs hashicorp/aws from `mirrorDir` only: no direct download, no cache. */
@@ -80,6 +83,7 @@ export async function validateStacks(cdktfOut: string, options: ValidateOptions)
       'TF_CLI_ARGS',
       'TF_CLI_ARGS_init',
       'TF_CLI_ARGS_validate',
+      'TF_REATTACH_PROVIDERS',
     ])
       delete env[name];
     const queue = [...stacks];
@@ -90,7 +94,7 @@ export async function validateStacks(cdktfOut: string, options: ValidateOptions)
         const dir = path.join(workDir, stack);
         mkdirSync(dir);
         copyFileSync(path.join(stacksDir, stack, 'cdk.tf.json'), path.join(dir, 'cdk.tf.json'));
-        results.push(await validateOne(stack, dir, options.terraform, env));
+        results.push(await validateOne(stack, dir, options.terraform, env, options.reattach));
       }
     };
     await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 2) }, worker));
@@ -100,14 +104,26 @@ export async function validateStacks(cdktfOut: string, options: ValidateOptions)
   }
 }
 
-async function validateOne(stack: string, dir: string, cli: TerraformCli, env: NodeJS.ProcessEnv): Promise<StackValidation> {
+async function validateOne(
+  stack: string,
+  dir: string,
+  cli: TerraformCli,
+  env: NodeJS.ProcessEnv,
+  reattach: string | undefined,
+): Promise<StackValidation> {
+  // init without the shared provider: installing from the mirror is what checks the version constraint.
   const init = await runTerraform(cli, ['init', '-backend=false', '-input=false', '-no-color'], dir, env);
   if (init.status !== 0)
     throw new TerraformRunError(
       `terraform init of ${stack} failed (exit ${init.status}):\n${init.stderr.trim() || init.stdout.trim()}`,
     );
   // validate exits 1 on invalid configuration but still prints its JSON report.
-  const run = await runTerraform(cli, ['validate', '-json', '-no-color'], dir, env);
+  const run = await runTerraform(
+    cli,
+    ['validate', '-json', '-no-color'],
+    dir,
+    reattach ? { ...env, TF_REATTACH_PROVIDERS: reattach } : env,
+  );
   let report: { valid?: boolean; diagnostics?: Diagnostic[] };
   try {
     report = JSON.parse(run.stdout) as typeof report;
@@ -145,14 +161,15 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
     );
     process.exit(2);
   }
-  validateStacks(outdir, { terraform, mirror: mirror.found }).then(
-    (results) => {
-      console.log(formatValidation(results));
-      process.exit(results.every((r) => r.valid && !r.warnings.length) ? 0 : 1);
-    },
-    (e: Error) => {
-      console.error(e.message);
-      process.exit(2);
-    },
-  );
+  const server = mirror.found.binary ? await startProviderServer(mirror.found.binary) : undefined;
+  try {
+    const results = await validateStacks(outdir, { terraform, mirror: mirror.found, reattach: server?.reattach });
+    console.log(formatValidation(results));
+    process.exitCode = results.every((r) => r.valid && !r.warnings.length) ? 0 : 1;
+  } catch (e) {
+    console.error((e as Error).message);
+    process.exitCode = 2;
+  } finally {
+    await server?.stop();
+  }
 }
