@@ -99,6 +99,8 @@ export class LandingWriter {
         emit,
       },
       offsets: this.offsets,
+      logEnd: (p) => this.logEnd(p),
+      topic: config.topic,
       rowGroupMaxBytes: config.rowGroupMaxBytes,
       now: config.now,
       emit,
@@ -251,6 +253,13 @@ export class LandingWriter {
       this.batchesRunning--;
       if (this.batchesRunning === 0) for (const wake of this.batchesIdle.splice(0)) wake();
     }
+  }
+
+  private async logEnd(partition: number): Promise<bigint> {
+    const offsets = await this.kafka.admin.fetchTopicOffsets(this.config.topic);
+    const high = offsets.find((o) => o.partition === partition)?.high;
+    if (high === undefined) throw new Error(`topic ${this.config.topic} has no partition ${partition}`);
+    return BigInt(high);
   }
 
   private applyBackpressure(): void {

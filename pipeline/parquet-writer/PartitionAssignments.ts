@@ -1,3 +1,4 @@
+import { checkProgressWithinLog } from './checkProgressWithinLog.ts';
 import type { GroupOffsets } from './GroupOffsets.ts';
 import { recoverPartition, type RecoveryDeps } from './PartitionRecovery.ts';
 import { PartitionWriter } from './PartitionWriter.ts';
@@ -6,6 +7,9 @@ import type { WriterEvent } from './WriterEvent.ts';
 export interface AssignmentDeps {
   recovery: RecoveryDeps;
   offsets: GroupOffsets;
+  /** The partition's log end offset (the next offset the topic will write). */
+  logEnd: (partition: number) => Promise<bigint>;
+  topic: string;
   rowGroupMaxBytes: number;
   now: () => number;
   emit: (event: WriterEvent) => void;
@@ -75,6 +79,7 @@ export class PartitionAssignments {
     // another engine (the Flink job) consumed this partition meanwhile and landed those records.
     const group = await this.deps.offsets.fetch(partition);
     if (group !== undefined && group - 1n > through) through = group - 1n;
+    await this.checkWithinLog(partition, through);
     const pw = new PartitionWriter(partition, { ...recovered, through }, this.deps.rowGroupMaxBytes, this.deps.now());
     if (!this.assigned.has(partition)) {
       pw.invalidate(); // revoked while recovering
@@ -85,5 +90,22 @@ export class PartitionAssignments {
     this.deps.offsets.committed.set(partition, through + 1n);
     await this.deps.offsets.commit(partition, through + 1n, true);
     return pw;
+  }
+
+  /**
+   * A landing state ahead of the log (topic re-created, Kafka re-formatted) stops the writer with
+   * `ProgressAheadOfLogError` instead of idling on records it would take for landed. If the log
+   * end cannot be read the partition is used anyway: the comparison diagnoses a mismatch, it is
+   * not what keeps records exactly once.
+   */
+  private async checkWithinLog(partition: number, through: bigint): Promise<void> {
+    let logEnd: bigint;
+    try {
+      logEnd = await this.deps.logEnd(partition);
+    } catch (e) {
+      this.deps.emit({ type: 'log-end-unknown', partition, error: (e as Error).message });
+      return;
+    }
+    checkProgressWithinLog({ topic: this.deps.topic, partition, committedThrough: through, logEnd });
   }
 }

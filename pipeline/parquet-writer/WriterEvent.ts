@@ -32,6 +32,7 @@ export type WriterEvent =
   | { type: 'retrying'; operation: string; attempt: number; delayMs: number; error: string }
   | { type: 'fenced'; partition: number; message: string }
   | { type: 'kafka-commit-failed'; partition: number; offset: string; error: string }
+  | { type: 'log-end-unknown'; partition: number; error: string }
   | { type: 'stopping' }
   | { type: 'stopped' }
   | { type: 'fatal'; error: string };
@@ -73,6 +74,8 @@ export function describeWriterEvent(e: WriterEvent): string {
       return `fenced: ${e.message}`;
     case 'kafka-commit-failed':
       return `could not commit offset ${e.offset} of partition ${e.partition} to the group (${e.error}); the progress object already holds it`;
+    case 'log-end-unknown':
+      return `partition ${e.partition}: could not read the topic's log end offset (${e.error}); the landing state was not compared with it on this assignment`;
     case 'stopping':
       return 'stopping: flushing open parts';
     case 'stopped':

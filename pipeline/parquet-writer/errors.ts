@@ -72,3 +72,12 @@ export class ConditionalWriteConflictError extends ParquetWriterError {
 export class WriterStoppedError extends ParquetWriterError {
   static override readonly code = 'PW_STOPPED';
 }
+
+/**
+ * The partition's landed progress is past the topic's log end: the topic was re-created or Kafka
+ * re-formatted while the landing state was kept. Records now written below the progress would be
+ * skipped as already landed, so the writer stops instead of idling on them.
+ */
+export class ProgressAheadOfLogError extends ParquetWriterError {
+  static override readonly code = 'PW_PROGRESS_AHEAD_OF_LOG';
+}
