@@ -61,7 +61,14 @@ suite_bg() { # name, command...
   local log="reports/logs/suite-${name//[^a-zA-Z0-9]/_}.log"
   echo "   (started in the background: ${name})"
   suite_start[$name]=$SECONDS
-  "$@" >"$log" 2>&1 </dev/null &
+  # The suite's own duration goes beside its log: the wait below may begin long after it ended.
+  (
+    start=$SECONDS
+    "$@"
+    rc=$?
+    echo $((SECONDS - start)) >"$log.seconds"
+    exit $rc
+  ) >"$log" 2>&1 </dev/null &
   suite_pid[$name]=$!
 }
 
@@ -73,7 +80,9 @@ suite_bg_wait() { # name
   echo ""
   echo "══ ${name} ══"
   cat "$log"
-  record_suite "$name" "$rc" $((SECONDS - suite_start[$name]))
+  echo "" # a tool's last line may end without a newline (Maven's colour reset)
+  record_suite "$name" "$rc" "$(cat "$log.seconds" 2>/dev/null || echo $((SECONDS - suite_start[$name])))"
+  rm -f "$log.seconds"
 }
 
 suite_times() {
