@@ -7,9 +7,8 @@ import { DeadLetterError, KafkaPublishError } from './errors.ts';
 
 /**
  * One change on the topic: key chargeback_id, value the change record's JSON. No headers: the
- * value is self-describing (schema_version, event_id and event_type are its first fields) and
- * three headers per record took ~40 % of kafkajs's encoding time (producer alone at batch 1 000:
- * ~60k → ~95k records/s, see docs/benchmarks.md).
+ * value is self-describing (schema_version, event_id and event_type are its first fields), and
+ * headers repeating those fields were most of kafkajs's encoding cost (measured in docs/benchmarks.md).
  */
 export interface KafkaMessage {
   key: string;
