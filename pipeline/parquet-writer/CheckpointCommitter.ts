@@ -36,35 +36,66 @@ export async function commitCheckpoint(
   deps: CommitterDeps,
 ): Promise<CheckpointResult> {
   const abandoned: CheckpointResult = { committed: false, files: [], rows: 0, bytes: 0 };
-  if (pw.invalidated) return abandoned;
+  try {
+    if (pw.invalidated) return abandoned;
 
-  // 1. in-progress → pending (one part encoded at a time, so only one file's bytes are held)
-  const pending: PendingPart[] = [];
-  for (const part of snap.parts) {
-    const rows = part.writer.rowCount;
-    const bytes = part.writer.finish();
-    pw.inFlightBytes += bytes.length;
-    try {
+    // 1. in-progress → pending, one part at a time: a part leaves the snapshot as it is encoded,
+    // so only its file's bytes are held while it uploads (README.md § "Memory and backpressure").
+    const pending: PendingPart[] = [];
+    while (snap.parts.length > 0) {
       if (pw.invalidated) return abandoned;
-      const name = formatPartFileName({ partition: snap.partition, firstOffset: part.firstOffset, lastOffset: part.lastOffset });
-      const stagingKey = deps.progress.stagingKey(snap.partition, part.bucket, name);
-      await deps.store.putObject(stagingKey, bytes);
-      pending.push({
-        bucket: part.bucket,
-        name,
-        finalKey: finalKeyOf(deps.prefix, part.bucket, name),
-        stagingKey,
-        firstOffset: part.firstOffset.toString(),
-        lastOffset: part.lastOffset.toString(),
-        rows,
-        bytes: bytes.length,
-      });
-    } finally {
-      pw.inFlightBytes -= bytes.length;
+      const file = encodeNext(pw, snap);
+      pw.inFlightBytes += file.bytes.length;
+      try {
+        const name = formatPartFileName({
+          partition: snap.partition,
+          firstOffset: file.firstOffset,
+          lastOffset: file.lastOffset,
+        });
+        const stagingKey = deps.progress.stagingKey(snap.partition, file.bucket, name);
+        await deps.store.putObject(stagingKey, file.bytes);
+        pending.push({
+          bucket: file.bucket,
+          name,
+          finalKey: finalKeyOf(deps.prefix, file.bucket, name),
+          stagingKey,
+          firstOffset: file.firstOffset.toString(),
+          lastOffset: file.lastOffset.toString(),
+          rows: file.rows,
+          bytes: file.bytes.length,
+        });
+      } finally {
+        pw.inFlightBytes -= file.bytes.length;
+      }
     }
+    if (pw.invalidated) return abandoned;
+    return await decideAndCommit(pw, snap, pending, deps);
+  } finally {
+    // Abandoned or failed: the parts not encoded are dropped, so their bytes are no longer held.
+    for (const part of snap.parts.splice(0)) pw.releaseClosed(part);
   }
-  if (pw.invalidated) return abandoned;
+}
 
+/** Takes the next closed part out of the snapshot and encodes it; the part (and its row buffers) is then unreachable. */
+function encodeNext(
+  pw: PartitionWriter,
+  snap: CheckpointSnapshot,
+): { bucket: string; firstOffset: bigint; lastOffset: bigint; rows: number; bytes: Uint8Array } {
+  const part = snap.parts[0]!;
+  const rows = part.writer.rowCount;
+  const bytes = part.writer.finish();
+  snap.parts.shift();
+  pw.releaseClosed(part);
+  return { bucket: part.bucket, firstOffset: part.firstOffset, lastOffset: part.lastOffset, rows, bytes };
+}
+
+async function decideAndCommit(
+  pw: PartitionWriter,
+  snap: CheckpointSnapshot,
+  pending: PendingPart[],
+  deps: CommitterDeps,
+): Promise<CheckpointResult> {
+  const abandoned: CheckpointResult = { committed: false, files: [], rows: 0, bytes: 0 };
   // 2. decide the checkpoint (compare-and-swap on the progress object)
   const prev = pw.progress.progress;
   try {

@@ -5,7 +5,8 @@ import type { PartitionWriter } from './PartitionWriter.ts';
 import type { WriterEvent } from './WriterEvent.ts';
 
 /** Only the byte counts MemoryBudget reads of a partition writer. */
-const partition = (bufferedBytes: number, inFlightBytes = 0) => ({ bufferedBytes, inFlightBytes }) as PartitionWriter;
+const partition = (bufferedBytes: number, inFlightBytes = 0, closedBytes = 0) =>
+  ({ bufferedBytes, inFlightBytes, closedBytes }) as PartitionWriter;
 
 function budget(owned: PartitionWriter[], draining: PartitionWriter[] = [], consumerRunning = true) {
   const rolled: PartitionWriter[] = [];
@@ -33,12 +34,13 @@ describe('MemoryBudget', () => {
     const small = partition(400);
     const big = partition(600, 500); // 100 open
     const open = partition(500, 0); // 500 open
-    const { b, rolled, consumer, events } = budget([small, big, open]);
+    const queued = partition(450, 0, 400); // 50 open: closed parts wait behind an upload
+    const { b, rolled, consumer, events } = budget([small, big, open, queued]);
     b.apply();
     assert.deepEqual(rolled, [open]);
     assert.deepEqual(consumer, ['pause']);
     assert.equal(b.paused, true);
-    assert.deepEqual(events, [{ type: 'backpressure', paused: true, bufferedBytes: 1500, maxBufferedBytes: 1000 }]);
+    assert.deepEqual(events, [{ type: 'backpressure', paused: true, bufferedBytes: 1950, maxBufferedBytes: 1000 }]);
   });
 
   it('resumes only below 80 % of the cap', () => {

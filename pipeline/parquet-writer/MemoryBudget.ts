@@ -16,8 +16,9 @@ export interface MemoryBudgetDeps {
 }
 
 /**
- * Enforces `maxBufferedBytes` over every byte the writer holds: open parts (encoded + estimated)
- * and parts being uploaded, of owned and draining partitions. `Backpressure` decides; this rolls
+ * Enforces `maxBufferedBytes` over every byte the writer holds: open parts (encoded + estimated),
+ * parts closed by a checkpoint that wait behind an earlier one (during an S3 outage each rollover
+ * queues another) and files being uploaded, of owned and draining partitions. `Backpressure` decides; this rolls
  * the partition with the most open bytes and pauses or resumes the consumer accordingly.
  */
 export class MemoryBudget {
@@ -47,7 +48,7 @@ export class MemoryBudget {
       let biggest: PartitionWriter | undefined;
       let biggestOpen = 0;
       for (const pw of this.deps.owned()) {
-        const open = pw.bufferedBytes - pw.inFlightBytes;
+        const open = pw.bufferedBytes - pw.inFlightBytes - pw.closedBytes;
         if (open > biggestOpen) [biggest, biggestOpen] = [pw, open];
       }
       if (biggest) this.deps.rollEarly(biggest);

@@ -53,6 +53,21 @@ describe('PartitionWriter', () => {
     assert.equal(pw.bufferedBytes, open + 1000);
   });
 
+  it('keeps counting the parts a checkpoint closed until the committer releases them (they may wait behind an upload)', () => {
+    const pw = fresh();
+    pw.append(toParquetRow(changeRecord(0)), 'b', 0n, 0);
+    pw.markProcessed(0n, 0);
+    const held = pw.bufferedBytes;
+    const first = pw.takeCheckpoint('interval')!;
+    assert.equal(pw.bufferedBytes, held, 'closed, not yet encoded: still held');
+    pw.append(toParquetRow(changeRecord(1)), 'b', 1n, 1);
+    pw.markProcessed(1n, 1);
+    const second = pw.takeCheckpoint('interval')!;
+    assert.ok(pw.bufferedBytes > held, 'a second checkpoint queued behind the first adds its bytes');
+    for (const part of [...first.parts, ...second.parts]) pw.releaseClosed(part);
+    assert.equal(pw.bufferedBytes, 0);
+  });
+
   it('drops everything it buffered when invalidated', () => {
     const pw = fresh();
     pw.append(toParquetRow(changeRecord(0)), 'b', 0n, 0);

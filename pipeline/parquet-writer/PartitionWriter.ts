@@ -26,6 +26,8 @@ export interface ClosingPart {
   writer: ParquetPartWriter;
   firstOffset: bigint;
   lastOffset: bigint;
+  /** Its size when closed, counted in `closedBytes` until the committer releases it. */
+  heldBytes: number;
 }
 
 export interface CheckpointSnapshot {
@@ -45,7 +47,12 @@ export class PartitionWriter {
   /** Highest offset durable in S3 (checkpoint's progress written and parts visible). */
   committedThrough: bigint;
   progress: StoredProgress;
-  /** Bytes of closed parts not yet staged in S3 (counted by the memory budget). */
+  /**
+   * Bytes of parts closed by a checkpoint that are neither encoded nor staged yet: they wait
+   * behind the partition's earlier checkpoints, which during an S3 outage may be many.
+   */
+  closedBytes = 0;
+  /** Bytes of encoded part files being uploaded to their staging key. */
   inFlightBytes = 0;
   /** Set when the partition was revoked or another writer fenced us: drop everything, recover before consuming again. */
   invalidated = false;
@@ -93,8 +100,9 @@ export class PartitionWriter {
     return [...this.open.values()];
   }
 
+  /** Every byte held for this partition: open parts, closed parts waiting to upload, files uploading. */
   get bufferedBytes(): number {
-    let n = this.inFlightBytes;
+    let n = this.closedBytes + this.inFlightBytes;
     for (const p of this.open.values()) n += p.sizeBytes;
     return n;
   }
@@ -131,13 +139,25 @@ export class PartitionWriter {
       writer: p.writer,
       firstOffset: p.firstOffset,
       lastOffset: p.lastOffset,
+      heldBytes: p.sizeBytes,
     }));
+    for (const p of parts) this.closedBytes += p.heldBytes;
     this.open.clear();
     this.checkpointedThrough = through;
     return { partition: this.partition, through, parts, dedup: this.dedup.snapshot(), reason };
   }
 
-  /** Drops all buffered state (revoked or fenced): those records will be consumed again by whoever owns the partition. */
+  /** A closed part was encoded (its bytes now count as in flight) or abandoned. */
+  releaseClosed(part: ClosingPart): void {
+    this.closedBytes -= part.heldBytes;
+    part.heldBytes = 0;
+  }
+
+  /**
+   * Drops all buffered state (revoked or fenced): those records will be consumed again by whoever
+   * owns the partition. Closed parts already queued are released by their checkpoints, which
+   * return at once for an invalidated writer.
+   */
   invalidate(): void {
     this.invalidated = true;
     this.open.clear();

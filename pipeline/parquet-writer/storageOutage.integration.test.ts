@@ -99,3 +99,72 @@ describe('S3 outage', () => {
     assert.ok(!events.some((e) => e.type === 'fatal' || e.type === 'fenced'), 'no fatal error and no self-fencing');
   });
 });
+
+describe('S3 outage and memory', () => {
+  it('counts the parts queued behind a stuck checkpoint, pauses the consumer at the cap and lands everything once after the outage', async () => {
+    const t = await isolatedWriterSetup(stack, 'outage-memory');
+    const cap = 512 * 1024;
+    const events: WriterEvent[] = [];
+    const writer = await startWriter({
+      ...t,
+      // Every rollover during the outage closes another part behind the stuck first checkpoint.
+      rolloverMs: 200,
+      maxBufferedBytes: cap,
+      sessionTimeoutMs: 6_000,
+      retry: { initialDelayMs: 50, maxDelayMs: 500 },
+      s3: { region: 'us-east-1', endpoint: proxy.endpoint, forcePathStyle: true },
+      onEvent: (e) => events.push(e),
+    });
+    const first = await waitUntil(async () => (events.some((e) => e.type === 'partition-recovered') ? true : undefined), {
+      timeoutMs: 30_000,
+      intervalMs: 50,
+    });
+    assert.ok(first.ok, `partitions recovered: ${first.ok || first.reason}`);
+
+    await proxy.setMode('down');
+    const rssBefore = process.memoryUsage().rss;
+    let peakBuffered = 0;
+    let peakRss = rssBefore;
+    const sampler = setInterval(() => {
+      peakBuffered = Math.max(peakBuffered, writer.stats().bufferedBytes);
+      peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    }, 20);
+    const records = Array.from({ length: 20_000 }, (_, i) => changeRecord(i, { reason: `r${i} ${'x'.repeat(120)}` }));
+    const produced = await produce(producer, t.topic, records.map(messageOf));
+    const paused = await waitUntil(async () => (events.some((e) => e.type === 'backpressure' && e.paused) ? true : undefined), {
+      timeoutMs: 20_000,
+      intervalMs: 100,
+    });
+    await new Promise((r) => setTimeout(r, 3_000)); // more rollovers while paused and S3 is still down
+    const consumedDuringOutage = writer.stats().recordsConsumed;
+    await proxy.setMode('pass');
+    const landed = await waitUntil(
+      async () => {
+        const rows = await readLanded(stack.s3, t.bucket, t.prefix);
+        return rows.length >= records.length ? rows : undefined;
+      },
+      { timeoutMs: 90_000, intervalMs: 500 },
+    );
+    clearInterval(sampler);
+    await writer.stop();
+    await writer.done;
+
+    assert.ok(paused.ok, `the consumer was paused during the outage: ${paused.ok || paused.reason}`);
+    assert.ok(
+      consumedDuringOutage < records.length,
+      `paused, so not every record was taken while S3 was down (${consumedDuringOutage})`,
+    );
+    // One fetched batch (≤ 1 MiB per partition, 3 partitions) may land on top of the cap before the pause takes effect.
+    assert.ok(peakBuffered <= cap + 3 * 1024 * 1024, `peak held bytes ${peakBuffered} > cap ${cap} + one batch`);
+    const growthMiB = (peakRss - rssBefore) / 2 ** 20;
+    assert.ok(growthMiB < 128, `RSS grew by ${growthMiB.toFixed(0)} MiB during the outage`);
+    process.stderr.write(
+      `# outage: peak held ${peakBuffered} bytes (cap ${cap}), RSS growth ${growthMiB.toFixed(1)} MiB, consumed during outage ${consumedDuringOutage}\n`,
+    );
+    assert.ok(landed.ok, `${records.length} landed rows: ${landed.ok || landed.reason}`);
+    assertExactlyOnce(
+      await readLanded(stack.s3, t.bucket, t.prefix),
+      produced.map((p, i) => ({ record: records[i]!, partition: p.partition, offset: p.offset })),
+    );
+  });
+});
