@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import type { EachBatchPayload } from 'kafkajs';
 import { createBucketAssigner, type BucketAssigner } from './BucketAssigner.ts';
 import { CheckpointScheduler } from './CheckpointScheduler.ts';
-import { DeadLetterPublisher } from './DeadLetterPublisher.ts';
+import { DeadLetterPublisher, type DeadLetterSource } from './DeadLetterPublisher.ts';
 import { WriterStoppedError } from './errors.ts';
 import { FlushTimer } from './FlushTimer.ts';
 import { GroupOffsets } from './GroupOffsets.ts';
@@ -40,6 +40,8 @@ export class LandingWriter {
   private readonly policy: RollingPolicy;
   private readonly assigner: BucketAssigner;
   private readonly abort = new AbortController();
+  /** Aborted by stop(): a dead-letter retry waiting inside a batch gives up, so the batch ends. */
+  private readonly stopTaking = new AbortController();
   private readonly kafka: WriterKafkaClients;
   private readonly dlq: DeadLetterPublisher;
   private readonly offsets: GroupOffsets;
@@ -85,7 +87,8 @@ export class LandingWriter {
     this.dlq = new DeadLetterPublisher(this.kafka.producer, config.dlqTopic, {
       backoff: config.retry,
       onRetry,
-      signal: this.abort.signal,
+      signal: AbortSignal.any([this.abort.signal, this.stopTaking.signal]),
+      store,
     });
     this.offsets = new GroupOffsets(this.kafka, config.groupId, config.topic, emit);
     this.assignments = new PartitionAssignments({
@@ -164,6 +167,7 @@ export class LandingWriter {
 
   private async shutdown(): Promise<void> {
     this.emit({ type: 'stopping' });
+    this.stopTaking.abort();
     this.flushTimer.stop();
     this.kafka.pause(); // not running yet: nothing to pause
     await this.batchesDone();
@@ -227,8 +231,13 @@ export class LandingWriter {
         const outcome = await takeRecord(pw, offset, message.value, {
           assigner: this.assigner,
           nowMs: this.config.now(),
-          deadLetter: (reason) => this.dlq.publish({ topic: batch.topic, partition: p, message }, reason),
+          deadLetter: (reason) => this.deadLetter({ topic: batch.topic, partition: p, message }, reason, heartbeat),
+        }).catch((e: unknown) => {
+          // stop() gave up a waiting dead-letter retry: the record stays unprocessed, consumed again later.
+          if (e instanceof WriterStoppedError) return undefined;
+          throw e;
         });
+        if (!outcome) break;
         resolveOffset(message.offset);
         if (outcome.kind === 'dead-lettered') {
           this.counters.dlqRecords++;
@@ -253,6 +262,20 @@ export class LandingWriter {
       this.batchesRunning--;
       if (this.batchesRunning === 0) for (const wake of this.batchesIdle.splice(0)) wake();
     }
+  }
+
+  private async deadLetter(source: DeadLetterSource, reason: string, heartbeat: () => Promise<void>): Promise<void> {
+    const outcome = await this.dlq.publish(source, reason, heartbeat);
+    if (outcome.kind === 'topic') return;
+    this.counters.dlqStoredInS3++;
+    this.emit({
+      type: 'dead-letter-stored',
+      partition: source.partition,
+      offset: source.message.offset,
+      uri: outcome.uri,
+      pointerSent: outcome.kind === 's3-pointer',
+      rejectedBecause: outcome.rejectedBecause,
+    });
   }
 
   private async logEnd(partition: number): Promise<bigint> {

@@ -26,6 +26,16 @@ export type WriterEvent =
     }
   | { type: 'checkpoint-committed'; partition: number; through: string; files: number; rows: number; reason: string }
   | { type: 'dead-lettered'; partition: number; offset: string; reason: string }
+  | {
+      type: 'dead-letter-stored';
+      partition: number;
+      offset: string;
+      /** Original bytes; the JSON sidecar beside it holds the reason, origin and headers. */
+      uri: string;
+      /** Whether a pointer record reached the dead-letter topic (false: the S3 objects alone are the record). */
+      pointerSent: boolean;
+      rejectedBecause: string;
+    }
   | { type: 'duplicate-dropped'; partition: number; offset: string; eventId: string; verdict: string }
   | { type: 'offset-gap'; partition: number; expected: string; got: string }
   | { type: 'backpressure'; paused: boolean; bufferedBytes: number; maxBufferedBytes: number }
@@ -60,6 +70,8 @@ export function describeWriterEvent(e: WriterEvent): string {
       return `checkpoint partition ${e.partition} through offset ${e.through}: ${e.files} file(s), ${e.rows} rows (${e.reason})`;
     case 'dead-lettered':
       return `poison record partition ${e.partition} offset ${e.offset} → DLQ: ${e.reason}`;
+    case 'dead-letter-stored':
+      return `poison record partition ${e.partition} offset ${e.offset} refused by the DLQ topic (${e.rejectedBecause}): original bytes and reason stored at ${e.uri}${e.pointerSent ? ', pointer record sent to the DLQ topic' : '; the pointer was refused too, the S3 objects alone are the record'}`;
     case 'duplicate-dropped':
       return `duplicate dropped: partition ${e.partition} offset ${e.offset} event_id ${e.eventId} (${e.verdict})`;
     case 'offset-gap':

@@ -9,6 +9,8 @@ export interface WriterStats {
   filesCommitted: number;
   bytesCommitted: number;
   dlqRecords: number;
+  /** Of those, records the dead-letter topic refused for good (too large, not authorized): kept in S3. */
+  dlqStoredInS3: number;
   duplicatesDropped: number;
   /** Event-time buckets only: records whose event hour was older than the processing hour. */
   lateRecords: number;
@@ -33,6 +35,7 @@ export type WriterCounters = Pick<
   | 'filesCommitted'
   | 'bytesCommitted'
   | 'dlqRecords'
+  | 'dlqStoredInS3'
   | 'duplicatesDropped'
   | 'lateRecords'
   | 'lastCommitAt'
@@ -45,6 +48,7 @@ export function emptyCounters(): WriterCounters {
     filesCommitted: 0,
     bytesCommitted: 0,
     dlqRecords: 0,
+    dlqStoredInS3: 0,
     duplicatesDropped: 0,
     lateRecords: 0,
     lastCommitAt: null,

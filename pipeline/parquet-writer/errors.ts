@@ -81,3 +81,18 @@ export class WriterStoppedError extends ParquetWriterError {
 export class ProgressAheadOfLogError extends ParquetWriterError {
   static override readonly code = 'PW_PROGRESS_AHEAD_OF_LOG';
 }
+
+/**
+ * The dead-letter topic refused a record for a reason retrying cannot fix (record too large,
+ * authorization, invalid topic): the record takes the S3 path instead (`DeadLetterPublisher`).
+ */
+export class DeadLetterRejectedError extends ParquetWriterError {
+  static override readonly code = 'PW_DLQ_REJECTED';
+  constructor(
+    readonly kafkaErrorType: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
