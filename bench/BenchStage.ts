@@ -9,6 +9,8 @@ export const BenchStage = {
   ENGINES: 'engines',
   STREAM: 'stream',
   E2E: 'e2e',
+  /** The embedded writer through a 60 s S3 outage: peak RSS and nothing lost. */
+  OUTAGE: 'outage',
 } as const;
 export type BenchStage = (typeof BenchStage)[keyof typeof BenchStage];
 export const BENCH_STAGES: readonly BenchStage[] = Object.values(BenchStage);

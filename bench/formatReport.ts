@@ -54,6 +54,14 @@ export function formatReport(s: BenchSummary, r: BenchResults, markdown = false)
           `writer peak RSS, ${fmt(s.topic_records)}-record backlog`,
           `${fmt(s.writer_peak_rss_mb)} MiB (Flink job's JVM: ${fmt(s.flink_peak_rss_mb)} MiB)`,
         ],
+        ...(r.outage
+          ? [
+              [
+                `writer through a ${fmt(r.outage.outageMs / 1000)} s S3 outage, ${fmt(r.outage.records)} records`,
+                `peak RSS ${fmt(r.outage.peakRssMb)} MiB (target ≤ 512), lost ${fmt(r.outage.lost)}, duplicated ${fmt(r.outage.duplicated)}, landed ${fmt(r.outage.recoveryMs)} ms after S3 came back`,
+              ],
+            ]
+          : []),
       ],
       markdown,
     ),

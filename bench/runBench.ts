@@ -16,6 +16,7 @@ import { measureConsumeCeiling } from './stages/consumeCeiling.ts';
 import { measureEndToEnd } from './stages/endToEnd.ts';
 import { measureStreamProcessor, probeDefaultTopic } from './stages/streamProcessor.ts';
 import { measureEmbeddedWriter, measureFlinkJob } from './stages/writerThroughput.ts';
+import { measureWriterOutage } from './stages/writerOutage.ts';
 import { formatReport } from './formatReport.ts';
 import { BenchMode, buildSummary, type BenchResults } from './summary.ts';
 
@@ -161,6 +162,15 @@ export async function runBench(o: RunBenchOptions): Promise<number> {
     }
     if (wanted(BenchStage.E2E))
       results.e2e = await stage('end to end (DynamoDB write → row visible in S3)', () => measureEndToEnd(s, cfg.e2e));
+    if (wanted(BenchStage.OUTAGE))
+      results.outage = await stage('embedded writer through a 60 s S3 outage', () =>
+        measureWriterOutage(s, {
+          records: 50_000,
+          outageMs: 60_000,
+          rolloverMs: cfg.throughputRolloverMs,
+          timeoutMs: cfg.writerTimeoutMs,
+        }),
+      );
   } catch (e) {
     results.errors.push({ stage: 'setup', message: (e as Error).message });
   } finally {

@@ -1,3 +1,4 @@
+import type { OutageRun } from './stages/writerOutage.ts';
 /**
  * Pure helpers of the benchmark: percentiles, rates, ratios, the targets, and the one summary
  * object `--json` prints. No I/O here, so bench/summary.test.ts can pin the arithmetic.
@@ -103,6 +104,8 @@ export interface BenchResults {
   encodeCeiling?: Throughput & { engine: string };
   streamProcessor: StreamProcessorRun[];
   e2e?: EndToEndRun;
+  /** The embedded writer through an S3 outage (bench/stages/writerOutage.ts). */
+  outage?: OutageRun;
   engines: EngineRun[];
   defaultEngine?: string;
   /** The engine the numbers choose (should equal defaultEngine; a note says so when it does not). */
