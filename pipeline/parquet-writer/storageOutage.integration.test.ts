@@ -122,21 +122,26 @@ describe('S3 outage and memory', () => {
     assert.ok(first.ok, `partitions recovered: ${first.ok || first.reason}`);
 
     await proxy.setMode('down');
+    const records = Array.from({ length: 20_000 }, (_, i) => changeRecord(i, { reason: `r${i} ${'x'.repeat(120)}` }));
+    const produced = await produce(producer, t.topic, records.map(messageOf));
+    // From here on only the writer allocates: the records are produced, S3 is down.
     const rssBefore = process.memoryUsage().rss;
     let peakBuffered = 0;
     let peakRss = rssBefore;
-    const sampler = setInterval(() => {
+    const sample = () => {
       peakBuffered = Math.max(peakBuffered, writer.stats().bufferedBytes);
       peakRss = Math.max(peakRss, process.memoryUsage().rss);
-    }, 20);
-    const records = Array.from({ length: 20_000 }, (_, i) => changeRecord(i, { reason: `r${i} ${'x'.repeat(120)}` }));
-    const produced = await produce(producer, t.topic, records.map(messageOf));
+    };
+    const sampler = setInterval(sample, 20);
     const paused = await waitUntil(async () => (events.some((e) => e.type === 'backpressure' && e.paused) ? true : undefined), {
       timeoutMs: 20_000,
       intervalMs: 100,
     });
     await new Promise((r) => setTimeout(r, 3_000)); // more rollovers while paused and S3 is still down
+    clearInterval(sampler);
+    sample();
     const consumedDuringOutage = writer.stats().recordsConsumed;
+    const resumedDuringOutage = events.some((e) => e.type === 'backpressure' && !e.paused);
     await proxy.setMode('pass');
     const landed = await waitUntil(
       async () => {
@@ -145,11 +150,12 @@ describe('S3 outage and memory', () => {
       },
       { timeoutMs: 90_000, intervalMs: 500 },
     );
-    clearInterval(sampler);
     await writer.stop();
     await writer.done;
 
     assert.ok(paused.ok, `the consumer was paused during the outage: ${paused.ok || paused.reason}`);
+    // Rolling early frees nothing while S3 is down: the closed parts stay counted, so the consumer stays paused.
+    assert.ok(!resumedDuringOutage, 'the consumer was resumed while S3 was still down');
     assert.ok(
       consumedDuringOutage < records.length,
       `paused, so not every record was taken while S3 was down (${consumedDuringOutage})`,
