@@ -45,7 +45,7 @@ export async function fetchLandedFiles(
     progress(`no committed files under ${where}: the views are empty`);
     return { paths: [], bytes: 0 };
   }
-  progress(`fetching ${files.length} committed file(s), ${formatBytes(bytes)}, from ${where}…`);
+  progress(`fetching ${files.length} committed file(s), ${formatBytes(bytes)}, from ${where}`);
   const started = Date.now();
   // Local names are the file's position, not its key: no path or quoting surprises in SQL.
   const paths = files.map((_, i) => join(dir, `${String(i).padStart(6, '0')}.parquet`));
