@@ -2,16 +2,9 @@ import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatMoneyReconciliation } from './formatMoneyReconciliation.ts';
 import { compareMoneyByHour, type MoneyChange } from './moneyByHour.ts';
+import { moneyChange } from '../../fixtures/moneyChanges.ts';
 
-const change = (over: Partial<MoneyChange>): MoneyChange => ({
-  chargeback_id: 'cb_1',
-  event_type: 'INSERT',
-  sequence_number: '1',
-  event_time: '2026-12-02T02:15:00.000Z',
-  currency: 'USD',
-  amount: '10.5',
-  ...over,
-});
+const change = (over: Partial<MoneyChange>): MoneyChange => moneyChange({ amount: '10.5', ...over });
 
 it('prints one line per hour, currency and event type, sums aligned, then the first hour that differs', () => {
   const stream = [change({}), change({ currency: 'JPY', amount: '300', event_time: '2026-12-02T03:00:00.000Z' })];

@@ -3,18 +3,10 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { changeRecordArb } from '../../fixtures/arbitraries.ts';
 import { compareMoneyByChargeback, compareSequenceNumbers } from './moneyByChargeback.ts';
-import type { MoneyChange } from './moneyByHour.ts';
 import { moneyChangeOf } from './reconcileMoney.ts';
+import { moneyChange } from '../../fixtures/moneyChanges.ts';
 
-const change = (over: Partial<MoneyChange>): MoneyChange => ({
-  chargeback_id: 'cb_1',
-  event_type: 'INSERT',
-  sequence_number: '1',
-  event_time: '2026-12-02T02:15:00.000Z',
-  currency: 'USD',
-  amount: '1',
-  ...over,
-});
+const change = moneyChange;
 
 describe('compareMoneyByChargeback', () => {
   it('counts changes per chargeback and takes the amount of the latest by sequence number (9 before 10)', () => {

@@ -3,8 +3,9 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { changeRecordArb } from '../../fixtures/arbitraries.ts';
 import { AMOUNT_SCALE, fromUnscaled, toUnscaled } from '../schema/index.ts';
-import { compareMoneyByHour, utcHourOf, type MoneyChange } from './moneyByHour.ts';
+import { compareMoneyByHour, utcHourOf } from './moneyByHour.ts';
 import { moneyChangeOf } from './reconcileMoney.ts';
+import { moneyChange } from '../../fixtures/moneyChanges.ts';
 
 const moneyChangeArb = changeRecordArb.map(moneyChangeOf);
 /** Many changes over few hours, so cells hold several rows and currencies mix within an hour. */
@@ -15,15 +16,7 @@ const changesArb = fc.array(
   { minLength: 1, maxLength: 80 },
 );
 
-const change = (over: Partial<MoneyChange>): MoneyChange => ({
-  chargeback_id: 'cb_1',
-  event_type: 'INSERT',
-  sequence_number: '1',
-  event_time: '2026-12-02T02:15:00.000Z',
-  currency: 'USD',
-  amount: '1',
-  ...over,
-});
+const change = moneyChange;
 
 describe('compareMoneyByHour', () => {
   it('property: per currency and event type, the sums over hours equal the grand total of the changes', () => {
