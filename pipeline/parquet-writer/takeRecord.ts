@@ -1,4 +1,11 @@
-import { decodeChangeRecord, formatFieldErrors, toParquetRow, type ChangeRecord } from '../schema/index.ts';
+import {
+  decodeChangeRecord,
+  formatFieldErrors,
+  LONE_SURROGATE,
+  LONE_SURROGATE_PROBLEM,
+  toParquetRow,
+  type ChangeRecord,
+} from '../schema/index.ts';
 import { bucketIdOf, BucketBy, type BucketAssigner } from './BucketAssigner.ts';
 import { DuplicateVerdict } from './DuplicateFilter.ts';
 import type { OpenPart, PartitionWriter } from './PartitionWriter.ts';
@@ -56,14 +63,9 @@ export async function takeRecord(
  * A JSON `\ud800` escape decodes to a lone UTF-16 surrogate, which has no UTF-8 encoding: Parquet
  * would silently store U+FFFD instead. Such a record is poison, not a row that differs from its source.
  */
-// In a `u` regex, \p{Cs} matches only unpaired surrogates (a pair is one code point).
-const LONE_SURROGATE = /\p{Cs}/u;
-
 function unencodableText(r: ChangeRecord): string | undefined {
   const bad = (Object.keys(r) as Array<keyof ChangeRecord>).filter(
     (k) => typeof r[k] === 'string' && LONE_SURROGATE.test(r[k] as string),
   );
-  return bad.length
-    ? bad.map((k) => `${k}: contains a lone UTF-16 surrogate (not representable in UTF-8)`).join('; ')
-    : undefined;
+  return bad.length ? bad.map((k) => `${k}: ${LONE_SURROGATE_PROBLEM}`).join('; ') : undefined;
 }

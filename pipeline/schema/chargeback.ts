@@ -22,7 +22,9 @@ export interface Chargeback {
 export const MAX_REASON_LENGTH = 2000;
 
 /** In a `u` regex, \p{Cs} matches only unpaired surrogates (a pair is one code point). */
-const LONE_SURROGATE = /\p{Cs}/u;
+export const LONE_SURROGATE = /\p{Cs}/u;
+/** What the API answers and the writer dead-letters for a text field holding a lone surrogate. */
+export const LONE_SURROGATE_PROBLEM = 'contains a lone UTF-16 surrogate (not representable in UTF-8)';
 
 const nonEmpty = (max: number) =>
   z
@@ -32,7 +34,7 @@ const nonEmpty = (max: number) =>
     .refine((s) => s.trim().length > 0, { message: 'must not be empty' })
     // A lone surrogate (JSON "\udfff") has no UTF-8 form: moto fails on it with a 500, Parquet cannot
     // hold it and the writer dead-letters it with this same message. Refused here, it never gets that far.
-    .refine((s) => !LONE_SURROGATE.test(s), { message: 'contains a lone UTF-16 surrogate (not representable in UTF-8)' });
+    .refine((s) => !LONE_SURROGATE.test(s), { message: LONE_SURROGATE_PROBLEM });
 
 const currencyField = z
   .string({ error: (i) => (i.input === undefined ? 'is required' : 'must be a string') })
