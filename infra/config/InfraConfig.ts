@@ -159,6 +159,18 @@ const Flink = z.object({
   startApplication: z.boolean().default(true),
 });
 
+/** The Glue table over the landing zone and the Athena workgroup (infra/constructs/AnalyticsCatalog.ts). */
+const Catalog = z.object({
+  /**
+   * First UTC day Athena's partition projection generates: the first day data can exist. Earlier
+   * days are never listed; a later start only makes unfiltered queries look into more empty folders.
+   */
+  projectionStartDay: z
+    .string()
+    .regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'catalog.projectionStartDay is a day, YYYY-MM-DD')
+    .default('2026-01-01'),
+});
+
 const Monitoring = z.object({
   logRetentionDays: z
     .number()
@@ -210,6 +222,7 @@ export const InfraConfig = z.object({
   api: Api.prefault({}),
   flink: Flink.prefault({}),
   monitoring: Monitoring.prefault({}),
+  catalog: Catalog.prefault({}),
 });
 
 export type InfraConfig = z.output<typeof InfraConfig>;

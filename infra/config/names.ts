@@ -38,6 +38,12 @@ export function namesOf(config: InfraConfig) {
     flinkApplication,
     /** The JAR's S3 key carries its content hash, so a new build is a new object version and a new key. */
     flinkJarKey: (hash: string) => `artifacts/flink/chargeback-flink-job-${hash}.jar`,
+    /** Glue and Athena: database names take lower-case letters, digits and underscores only. */
+    catalog: {
+      database: prefix.replaceAll('-', '_'),
+      workgroup: `${prefix}-analytics`,
+      analystPolicy: `${prefix}-analytics-query`,
+    },
     alarmTopic: `${prefix}-alarms`,
     dashboard: `${prefix}-pipeline`,
   };

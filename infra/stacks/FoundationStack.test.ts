@@ -2,6 +2,9 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { synth, resource, resources, dataSource, ref, policyOf, statement, type TfJson } from '../test/synthFixture.ts';
 import { NO_NAT } from '../test/configBranches.ts';
+import { changeRecordAvroSchema, parquetSchemaElements, projectedLocation } from '../../pipeline/schema/index.ts';
+import { CHARGEBACKS_CURRENT_VIEW_SQL } from '../../pipeline/query/views.ts';
+import { bucketIdOf, formatPartFileName } from '../../pipeline/parquet-writer/index.ts';
 
 describe('foundation stack (seed Phase 1)', () => {
   const s = synth();
@@ -157,6 +160,129 @@ describe('foundation stack (seed Phase 1)', () => {
     assert.equal(resources(n, 'aws_vpc_endpoint').length, 3);
   });
 
+  describe('analytics catalog (Glue + Athena)', () => {
+    const table = () => resource(f, 'aws_glue_catalog_table');
+    const bucketRef = () => ref(f, 'aws_s3_bucket', resource(f, 'aws_s3_bucket'), 'bucket');
+    /** What Terraform hands Glue: `$${x}` in a JSON string is the literal `${x}`. */
+    const asGlueSees = (p: Record<string, string>) =>
+      Object.fromEntries(Object.entries(p).map(([k, v]) => [k, v.replaceAll('$${', '${')]));
+
+    it("declares chargeback_changes with the Avro schema's fields, typed as the writer's Parquet columns", () => {
+      const t = table();
+      assert.equal(t.name, 'chargeback_changes');
+      assert.equal(t.database_name, ref(f, 'aws_glue_catalog_database', resource(f, 'aws_glue_catalog_database'), 'name'));
+      assert.equal(resource(f, 'aws_glue_catalog_database').name, 'chargeback_cdc_dev');
+      assert.equal(t.table_type, 'EXTERNAL_TABLE');
+      const sd = t.storage_descriptor as {
+        location: string;
+        columns: { name: string; type: string }[];
+        ser_de_info: { serialization_library: string };
+        input_format: string;
+      };
+      assert.equal(sd.location, `s3://${bucketRef()}/landing/chargebacks/`);
+      assert.equal(sd.ser_de_info.serialization_library, 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe');
+      assert.equal(sd.input_format, 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat');
+      assert.deepEqual(
+        sd.columns.map((c) => c.name),
+        changeRecordAvroSchema.fields.map((fld) => fld.name),
+      );
+      // Independently of the Avro→Hive mapping: the Hive type Athena reads each written Parquet column as.
+      const hiveOfParquet = parquetSchemaElements()
+        .slice(1)
+        .map((el) => {
+          const lt = el.logical_type;
+          if (lt?.type === 'STRING') return [el.name, 'string'];
+          if (lt?.type === 'DECIMAL') return [el.name, `decimal(${lt.precision},${lt.scale})`];
+          if (lt?.type === 'TIMESTAMP') return [el.name, 'timestamp'];
+          return [el.name, { INT32: 'int', INT64: 'bigint' }[el.type as string] ?? `unmapped ${el.type}`];
+        });
+      assert.deepEqual(
+        sd.columns.map((c) => [c.name, c.type]),
+        hiveOfParquet,
+      );
+    });
+
+    it("partitions by projection matching the writers' YYYY-MM-DD/HH layout, so new hours need no crawler", () => {
+      const t = table();
+      assert.deepEqual(t.partition_keys, [
+        { name: 'day', type: 'string', comment: 'UTC day of the part file folder, YYYY-MM-DD (partition projection)' },
+        { name: 'hour', type: 'int', comment: 'UTC hour of the part file folder, 0-23; the folder is HH (partition projection)' },
+      ]);
+      const p = t.parameters as Record<string, string>;
+      assert.equal(p['projection.enabled'], 'true');
+      assert.equal(p['projection.day.type'], 'date');
+      assert.equal(p['projection.day.format'], 'yyyy-MM-dd');
+      assert.equal(p['projection.day.range'], `${s.config.catalog.projectionStartDay},NOW`);
+      assert.equal(p['projection.hour.range'], '0,23');
+      assert.equal(p['projection.hour.digits'], '2');
+      // Escaped for Terraform, so Glue receives the placeholders and not an interpolation.
+      assert.equal(p['storage.location.template'], `s3://${bucketRef()}/landing/chargebacks/$\${day}/$\${hour}/`);
+      const at = Date.UTC(2026, 0, 31, 7, 59, 59);
+      const key = `landing/chargebacks/${bucketIdOf(at)}/${formatPartFileName({ partition: 2, firstOffset: 0n, lastOffset: 9n })}`;
+      const folder = projectedLocation(asGlueSees(p), { day: '2026-01-31', hour: 7 });
+      assert.equal(folder, `s3://${bucketRef()}/landing/chargebacks/2026-01-31/07/`);
+      assert.ok(`s3://${bucketRef()}/${key}`.startsWith(folder), key);
+      assert.equal(resources(f, 'aws_glue_crawler').length, 0, 'no crawler');
+    });
+
+    it('has an Athena workgroup that enforces SSE-KMS results with the data key, outside the landing prefix', () => {
+      const wg = resource(f, 'aws_athena_workgroup');
+      const cfg = wg.configuration as {
+        enforce_workgroup_configuration: boolean;
+        engine_version: { selected_engine_version: string };
+        result_configuration: {
+          output_location: string;
+          expected_bucket_owner: string;
+          encryption_configuration: { encryption_option: string; kms_key_arn: string };
+        };
+      };
+      assert.equal(wg.name, 'chargeback-cdc-dev-analytics');
+      assert.equal(cfg.enforce_workgroup_configuration, true);
+      assert.equal(cfg.engine_version.selected_engine_version, 'Athena engine version 3');
+      assert.deepEqual(cfg.result_configuration.encryption_configuration, {
+        encryption_option: 'SSE_KMS',
+        kms_key_arn: ref(f, 'aws_kms_key', resource(f, 'aws_kms_key'), 'arn'),
+      });
+      assert.equal(cfg.result_configuration.output_location, `s3://${bucketRef()}/athena-results/`);
+      assert.ok(!cfg.result_configuration.output_location.includes(s.config.landingPrefix), 'results never land in the table');
+    });
+
+    it('ships the current-state view as a named query whose SQL is the one views.ts runs in DuckDB', () => {
+      const q = resource(f, 'aws_athena_named_query');
+      assert.equal(q.name, 'chargebacks_current');
+      assert.equal(q.query, CHARGEBACKS_CURRENT_VIEW_SQL);
+      assert.equal(q.workgroup, ref(f, 'aws_athena_workgroup', resource(f, 'aws_athena_workgroup'), 'name'));
+      assert.equal(q.database, ref(f, 'aws_glue_catalog_database', resource(f, 'aws_glue_catalog_database'), 'name'));
+    });
+
+    it('offers analysts a policy naming every action, reading only the landing prefix and writing only results', () => {
+      const policy = policyOf(resource(f, 'aws_iam_policy', 'analytics/analyst-policy'));
+      for (const st of policy.Statement) {
+        assert.equal(st.Effect, 'Allow');
+        for (const a of st.Action) assert.ok(!a.includes('*'), `action ${a}`);
+        for (const r of [st.Resource ?? []].flat()) assert.ok(r !== '*', `${st.Sid} on every resource`);
+      }
+      const bucketArn = ref(f, 'aws_s3_bucket', resource(f, 'aws_s3_bucket'), 'arn');
+      assert.deepEqual(statement(policy, 'ReadLandedParts').Resource, [`${bucketArn}/landing/chargebacks/*`]);
+      assert.deepEqual(statement(policy, 'WriteAndReadQueryResults').Resource, [`${bucketArn}/athena-results/*`]);
+      assert.deepEqual(statement(policy, 'QueriesInTheWorkgroup').Resource, [
+        ref(f, 'aws_athena_workgroup', resource(f, 'aws_athena_workgroup'), 'arn'),
+      ]);
+      assert.ok(
+        policy.Statement.flatMap((st) => st.Action).every((a) => !/^glue:(Create|Update|Delete)/.test(a)),
+        'read-only on the catalog',
+      );
+      assert.equal(
+        f.output?.glue_database?.value,
+        ref(f, 'aws_glue_catalog_database', resource(f, 'aws_glue_catalog_database'), 'name'),
+      );
+      assert.equal(
+        f.output?.athena_workgroup?.value,
+        ref(f, 'aws_athena_workgroup', resource(f, 'aws_athena_workgroup'), 'name'),
+      );
+    });
+  });
+
   it('outputs the seed names parquet_bucket_name and region', () => {
     assert.equal(f.output?.parquet_bucket_name?.value, ref(f, 'aws_s3_bucket', resource(f, 'aws_s3_bucket'), 'bucket'));
     assert.equal(f.output?.region?.value, 'us-east-1');
@@ -178,6 +304,12 @@ describe('foundation stack with existing resources', () => {
     const post = (table.lifecycle as { postcondition: { condition: string }[] }).postcondition[0]!;
     assert.match(post.condition, /stream_view_type == "NEW_AND_OLD_IMAGES"/);
     assert.equal(dataSource(f, 'aws_s3_bucket')[0]!.bucket, 'landing-prod');
+    // The catalog reads the existing bucket; analysts may decrypt its parts with the bucket's own key.
+    const kms = statement(policyOf(resource(f, 'aws_iam_policy', 'analytics/analyst-policy')), 'DecryptPartsEncryptResults');
+    assert.deepEqual(kms.Resource, [
+      ref(f, 'aws_kms_key', resource(f, 'aws_kms_key'), 'arn'),
+      'arn:aws:kms:us-east-1:111122223333:key/abc',
+    ]);
     // The streaming stack uses the given subnets directly.
     const cluster = resource(s.streaming, 'aws_msk_serverless_cluster');
     assert.deepEqual((cluster.vpc_config as { subnet_ids: string[] }[])[0]!.subnet_ids, ['subnet-01', 'subnet-02']);

@@ -8,7 +8,8 @@ import { changeRecordArb } from '../../fixtures/arbitraries.ts';
 import { writeParquetFile } from '../parquet-writer/index.ts';
 import { CHANGE_RECORD_FIELDS, canonicalAmount, toParquetRow, validateChangeRecord, type ChangeRecord } from '../schema/index.ts';
 import { QuerySession } from './QuerySession.ts';
-import { CHANGE_COLUMNS, CHARGEBACKS_CURRENT_SQL, VIEW_NAMES } from './views.ts';
+import { CHANGE_COLUMNS, CHARGEBACKS_CURRENT_SQL, CHARGEBACKS_CURRENT_VIEW_SQL, VIEW_NAMES } from './views.ts';
+import { CHANGE_RECORD_GLUE_COLUMNS, CHARGEBACK_CHANGES_TABLE } from '../schema/index.ts';
 
 /**
  * The views on a local DuckDB over Parquet files written by the embedded writer's own encoder
@@ -227,6 +228,18 @@ describe('chargebacks_current', () => {
     ]);
     const rows = await withSession(paths, (s) => s.run(`SELECT sequence_number, amount FROM ${VIEW_NAMES.current}`));
     assert.deepEqual(rows.rows, [['3', '5.0000']]);
+  });
+
+  it('the statement the Athena named query holds creates the same view in DuckDB, over the Glue table name and columns', async () => {
+    assert.equal(VIEW_NAMES.changes, CHARGEBACK_CHANGES_TABLE);
+    const athenaColumns = new Set(CHANGE_RECORD_GLUE_COLUMNS.map((c) => c.name));
+    for (const c of CHANGE_COLUMNS) assert.ok(athenaColumns.has(c.name), `${c.name} is a column of the Glue table`);
+    const paths = await partFiles([change('cb_v', '1', 'INSERT'), change('cb_v', '2', 'MODIFY', { status: 'WON' })]);
+    const rows = await withSession(paths, async (s) => {
+      await s.run(CHARGEBACKS_CURRENT_VIEW_SQL);
+      return s.run(`SELECT chargeback_id, sequence_number, status FROM ${VIEW_NAMES.current}`);
+    });
+    assert.deepEqual(rows.rows, [['cb_v', '2', 'WON']]);
   });
 
   it('reads only chargeback_changes, in standard SQL, so the same text is the Athena view', () => {

@@ -1,4 +1,9 @@
-import { CHANGE_RECORD_FIELD_SPECS, type ChangeRecordFieldName, type ChangeRecordFieldSpec } from '../schema/index.ts';
+import {
+  CHANGE_RECORD_FIELD_SPECS,
+  CHARGEBACK_CHANGES_TABLE,
+  type ChangeRecordFieldName,
+  type ChangeRecordFieldSpec,
+} from '../schema/index.ts';
 
 /**
  * The two views analysts query, defined once. `chargeback_changes` has exactly the change
@@ -15,7 +20,8 @@ import { CHANGE_RECORD_FIELD_SPECS, type ChangeRecordFieldName, type ChangeRecor
  * Athena's `timestamp` is the same UTC instant without a zone attached.
  */
 
-export const VIEW_NAMES = { changes: 'chargeback_changes', current: 'chargebacks_current' } as const;
+/** `chargeback_changes` is named after the catalog table (pipeline/schema/chargebackChangesTable.ts) it stands for. */
+export const VIEW_NAMES = { changes: CHARGEBACK_CHANGES_TABLE, current: 'chargebacks_current' } as const;
 
 export interface ChangeColumn {
   readonly name: ChangeRecordFieldName;
@@ -96,6 +102,12 @@ export function emptyChangesTableSql(name: string): string {
 export function createViewSql(name: string, body: string): string {
   return `CREATE OR REPLACE VIEW ${name} AS\n${body}`;
 }
+
+/**
+ * The statement that creates `chargebacks_current`, in both engines: the Athena named query of
+ * infra/ holds exactly this text, and `views.test.ts` runs it in DuckDB.
+ */
+export const CHARGEBACKS_CURRENT_VIEW_SQL = createViewSql(VIEW_NAMES.current, CHARGEBACKS_CURRENT_SQL);
 
 /** A list of local files as a DuckDB `read_parquet` call (the DuckDB-only part). */
 export function readParquetSql(paths: readonly string[]): string {

@@ -19,3 +19,5 @@ export * from './parquetRow.ts';
 export * from './avroSchema.ts';
 export * from './errors.ts';
 export { compileFieldMapper, type FieldMapping } from './compileFieldMapper.ts';
+export * from './glueColumns.ts';
+export * from './chargebackChangesTable.ts';
