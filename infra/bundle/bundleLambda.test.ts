@@ -1,10 +1,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { unzipSync } from 'fflate';
 import path from 'node:path';
 import { tempDir } from '../test/tempDir.ts';
-import { bundleLambda, BundleError } from './bundleLambda.ts';
+import { bundleLambda, bundleLambdaCached, BundleError } from './bundleLambda.ts';
 import { REPO_ROOT } from '../paths.ts';
 
 const scratch = tempDir('cdc-bundle-test');
@@ -54,6 +55,35 @@ describe('Lambda bundles are built from pipeline/ with esbuild', () => {
     const a = bundleLambda({ entry, outdir: path.join(scratch, 'same-a') });
     const b = bundleLambda({ entry, outdir: path.join(scratch, 'same-b') });
     assert.equal(a.hash, b.hash);
+    assert.deepEqual(readFileSync(a.zip), readFileSync(b.zip), 'the deployment zip is byte-for-byte the same');
+    const unzipped = unzipSync(readFileSync(a.zip));
+    assert.deepEqual(Object.keys(unzipped).sort(), ['index.mjs', 'index.mjs.map', 'package.json', ...a.runtimeFiles].sort());
+    assert.deepEqual(Buffer.from(unzipped['index.mjs']!), readFileSync(path.join(a.outdir, 'index.mjs')));
+  });
+
+  it('reuses a bundle another process made while every file it was made from is unchanged, and rebuilds when one changes', () => {
+    process.env.CHARGEBACK_CDC_BUNDLE_CACHE = path.join(scratch, 'bundle-cache');
+    const entry = path.join(scratch, 'cached-handler.ts');
+    const dependency = path.join(scratch, 'cached-dependency.ts');
+    writeFileSync(dependency, 'export const step = 1;\n');
+    writeFileSync(
+      entry,
+      "import { step } from './cached-dependency.ts';\nexport const handler = async (n: number) => n + step;\n",
+    );
+    try {
+      // Different outdirs defeat the in-process memo: the second and third calls go to the shared cache.
+      const first = bundleLambdaCached({ entry, outdir: path.join(scratch, 'cached-1') });
+      writeFileSync(path.join(first.outdir, 'index.mjs'), 'export const tampered = 1;\n');
+      const second = bundleLambdaCached({ entry, outdir: path.join(scratch, 'cached-2') });
+      assert.equal(second.hash, first.hash);
+      assert.equal(exportsOf(second.outdir).handler, 'function', 'restored from the cache, not from the tampered output folder');
+      writeFileSync(dependency, 'export const step = 2;\n');
+      const third = bundleLambdaCached({ entry, outdir: path.join(scratch, 'cached-3') });
+      assert.notEqual(third.hash, first.hash, 'a changed dependency must rebuild');
+      assert.equal(third.hash, bundleLambda({ entry, outdir: path.join(scratch, 'uncached') }).hash);
+    } finally {
+      delete process.env.CHARGEBACK_CDC_BUNDLE_CACHE;
+    }
   });
 
   it('takes the entry as a parameter (any handler file)', () => {

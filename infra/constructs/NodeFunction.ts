@@ -44,8 +44,8 @@ export class NodeFunction extends Construct {
     super(scope, id);
     this.bundle = bundleLambdaCached({ entry: props.entry, outdir: path.join(props.buildDir, props.functionName) });
     const asset = new TerraformAsset(this, 'code', {
-      path: this.bundle.outdir,
-      type: AssetType.ARCHIVE,
+      path: this.bundle.zip,
+      type: AssetType.FILE,
       assetHash: this.bundle.hash.slice(0, 32),
     });
     this.logGroup = new RetainedLogGroup(this, 'logs', {

@@ -103,7 +103,7 @@ describe('streaming stack: stream processor', () => {
     assert.match(String(sp.runtime), /^nodejs2[02]\.x$/);
     assert.equal(sp.runtime, 'nodejs22.x');
     assert.equal(sp.handler, 'index.handler');
-    assert.match(String(sp.filename), /^assets\/.+\/archive\.zip$/);
+    assert.match(String(sp.filename), /^assets\/.+\/[^/]*stream-processor\.zip$/);
     const vpc = sp.vpc_config as { subnet_ids: string[]; security_group_ids: string[] };
     assert.equal(vpc.subnet_ids.length, 3);
     assert.deepEqual(vpc.security_group_ids, [sgId('lambda')]);
