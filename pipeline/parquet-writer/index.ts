@@ -63,8 +63,17 @@ export { readParquetFile, describeColumns, type ColumnDescription, type ParquetF
 export { listLandedFiles, isLandedPartKey } from './listLandedFiles.ts';
 export type { S3ObjectInfo, ObjectStore } from './ObjectStore.ts';
 
+/**
+ * The writer's S3 door (transient errors retried forever, conditional-write conflicts typed), for
+ * other stages that write to the landing bucket under the same rules (the hour closer).
+ *
+ * @example
+ * const store = new LandingStore(s3ClientFor(awsClientConfigFromEnv()), { bucket: 'chargeback-cdc-landing' });
+ */
+export { LandingStore, s3ClientFor, type LandingStoreOptions } from './LandingStore.ts';
+
 /** Building blocks, for tests and tools that reason about the layout. */
-export { BucketBy, bucketIdOf, createBucketAssigner, type BucketAssigner } from './BucketAssigner.ts';
+export { BucketBy, bucketIdOf, bucketStartMs, isBucketId, createBucketAssigner, type BucketAssigner } from './BucketAssigner.ts';
 export { RollingPolicy, RollReason } from './RollingPolicy.ts';
 export { formatPartFileName, parsePartFileName, type PartFileName } from './PartFileNamer.ts';
 export { ParquetPartWriter, writeParquetFile } from './ParquetPartWriter.ts';
