@@ -8,6 +8,7 @@ import { runReconcile } from './commands/reconcile.ts';
 import { runInspect } from './commands/inspect.ts';
 import { runLoad } from './commands/load.ts';
 import { runQuery } from './commands/query.ts';
+import { runCloseHours } from './commands/closeHours.ts';
 import { BENCH_STAGES, parseBenchStages, runBench } from '../bench/index.ts';
 
 const program = new Command('chargeback-cdc')
@@ -60,7 +61,7 @@ for (const action of Object.keys(stackActions) as Array<keyof typeof stackAction
 program
   .command('run')
   .description('run one component in the foreground against a running stack (so it can be killed and restarted on its own)')
-  .argument('<component>', 'api | poller | writer')
+  .argument('<component>', 'api | poller | writer | closer (the hour closer: CLOSER_POLL_MS, CLOSER_GRACE_MS)')
   .addOption(rollover())
   .addOption(engine())
   .option('--json', 'print events as JSON lines')
@@ -131,6 +132,32 @@ program
   .action(async (sql, o) => {
     applyLocalEnv();
     await runQuery(sql, { from: o.from, format: o.json ? 'json' : o.csv ? 'csv' : 'table' });
+  });
+
+program
+  .command('close-hours')
+  .description(
+    "one pass of the hour closer: write landing/chargebacks/YYYY-MM-DD/HH/_manifest.json for every hour complete now (every partition of the writer group committed past the topic's log end read after the hour ended), then exit; `run closer` does this every poll",
+  )
+  .option(
+    '--grace <duration>',
+    'how long after its end an hour is considered, as writer clocks may lag this much (default: CLOSER_GRACE_MS or 30s)',
+  )
+  .option(
+    '--now <iso-time>',
+    'judge the hours by this clock instead of the system clock (tests); a marker is only as true as this clock',
+  )
+  .option('--json', 'events as JSON lines on stderr, the result as one JSON object on stdout')
+  .action(async (o) => {
+    applyLocalEnv();
+    const nowMs = o.now === undefined ? undefined : Date.parse(o.now);
+    if (nowMs !== undefined && Number.isNaN(nowMs))
+      throw new Error(`--now must be an ISO time such as 2026-01-31T23:00:30Z, got ${JSON.stringify(o.now)}`);
+    process.exitCode = await runCloseHours({
+      json: !!o.json,
+      ...(o.grace === undefined ? {} : { graceMs: parseDuration(o.grace) }),
+      ...(nowMs === undefined ? {} : { nowMs }),
+    });
   });
 
 program

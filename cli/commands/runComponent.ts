@@ -1,12 +1,13 @@
 import { startApi } from '../components/apiComponent.ts';
 import { startPoller, type PollerPorts } from '../components/pollerComponent.ts';
 import { startWriterComponent, type WriterEngine } from '../components/writerComponent.ts';
+import { startCloserComponent } from '../components/closerComponent.ts';
 import { onShutdown } from '../shutdown.ts';
 import { processRegistry } from '../../pipeline/metrics/index.ts';
 import { publishSnapshots } from '../dashboard/snapshotFiles.ts';
 
 /**
- * `chargeback-cdc run api|poller|writer`: one component in the foreground, printing one line
+ * `chargeback-cdc run api|poller|writer|closer`: one component in the foreground, printing one line
  * per event, stopped cleanly by SIGINT/SIGTERM (and safe to SIGKILL: nothing is acknowledged
  * before it is durable). Its metrics are published every second for the API process's
  * `/metrics` and `/dashboard` (run/metrics/<component>-<pid>.json, removed on a clean stop).
@@ -63,7 +64,19 @@ export async function runComponent(
       });
       return;
     }
+    case 'closer': {
+      const closer = await startCloserComponent({
+        onEvent: (e, line) => (o.json ? print(e.type, e as unknown as Record<string, unknown>) : print('event', { line })),
+      });
+      print('started', { landing: `s3://${process.env.LANDING_BUCKET}/landing/chargebacks/` });
+      onShutdown(() => closer.stop());
+      closer.done.catch((e: Error) => {
+        print('failed', { error: e.message });
+        process.exit(1);
+      });
+      return;
+    }
     default:
-      throw new Error(`unknown component ${JSON.stringify(component)}: use api, poller or writer`);
+      throw new Error(`unknown component ${JSON.stringify(component)}: use api, poller, writer or closer`);
   }
 }

@@ -3,6 +3,7 @@ import { applyLocalEnv, resolveDlqQueueUrl } from '../localEnv.ts';
 import { startApi } from '../components/apiComponent.ts';
 import { startPoller } from '../components/pollerComponent.ts';
 import { startWriterComponent, type WriterEngine } from '../components/writerComponent.ts';
+import { startCloserComponent } from '../components/closerComponent.ts';
 import { startStatusLine } from '../statusLine.ts';
 import { onShutdown } from '../shutdown.ts';
 import { processRegistry } from '../../pipeline/metrics/index.ts';
@@ -10,7 +11,7 @@ import { publishSnapshots } from '../dashboard/snapshotFiles.ts';
 
 /**
  * `npm start` = `chargeback-cdc up`: the local stack, then API → poller (event source mapping +
- * stream processor) → writer, with one live status line; Ctrl-C stops the components, then the
+ * stream processor) → writer → hour closer, with one live status line; Ctrl-C stops the components, then the
  * stack it started.
  */
 export async function runUp(o: { rolloverMs: number; engine: WriterEngine; backend: string; json: boolean }): Promise<void> {
@@ -48,6 +49,12 @@ export async function runUp(o: { rolloverMs: number; engine: WriterEngine; backe
   onShutdown(() => writer.stop());
   writer.done.catch((e: Error) => {
     log(`[writer] failed: ${e.message} — stopping`);
+    process.kill(process.pid, 'SIGTERM');
+  });
+  const closer = await startCloserComponent({ onEvent: (_e, line) => log(`[closer] ${line}`) });
+  onShutdown(() => closer.stop());
+  closer.done.catch((e: Error) => {
+    log(`[closer] failed: ${e.message} — stopping`);
     process.kill(process.pid, 'SIGTERM');
   });
 
