@@ -21,6 +21,7 @@ import { Kafka, logLevel, type IHeaders, type Producer } from 'kafkajs';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { isLandedPartKey } from '../parquet-writer/index.ts';
 import { startFlinkWriter } from './index.ts';
 
 const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
@@ -170,7 +171,8 @@ async function waitForRows(s3: S3Client, expected: Map<string, Record<string, un
   for (;;) {
     const landed: Landed = { rows: [], keys: [], metadata: undefined };
     const listing = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix }));
-    for (const o of listing.Contents ?? []) {
+    // Committed part files only: not the hour closer's _manifest.json or any other hidden object.
+    for (const o of (listing.Contents ?? []).filter((c) => c.Key && isLandedPartKey(c.Key, prefix))) {
       const body = await (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: o.Key! }))).Body!.transformToByteArray();
       const file = body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer;
       const ours = ((await parquetReadObjects({ file })) as Record<string, unknown>[]).filter((r) =>

@@ -14,6 +14,7 @@ describe('listLandedFiles', () => {
     for (const key of [
       `${P}2026-01-31/23/.part-0-1.parquet.inprogress.8c1f`,
       `${P}2026-01-31/23/_SUCCESS`,
+      `${P}2026-01-31/23/_manifest.json`, // the hour closer's marker (pipeline/completeness)
       `${P}_state/partition-0.json`,
       `${P}_writer/pending/2026-01-31/23/part-0-0000000000-0000000099.parquet`,
       `${P}2026-01-31/23/part-0-1-2.json`,

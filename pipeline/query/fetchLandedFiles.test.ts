@@ -54,6 +54,7 @@ describe('fetchLandedFiles', () => {
       [`${P}2026-01-31/23/.part-0-1.parquet.inprogress.8c1f`]: 'in progress',
       [`${P}_state/partition-0.json`]: 'state',
       [`${P}2026-01-31/23/_SUCCESS`]: '',
+      [`${P}2026-01-31/23/_manifest.json`]: '{"rows":20}', // the hour closer's marker (pipeline/completeness)
     };
     for (let i = 0; i < 20; i++) objects[`${P}2026-01-31/23/part-0-${String(i).padStart(10, '0')}.parquet`] = `file ${i}`;
     const { s3, stats } = fakeS3(objects);

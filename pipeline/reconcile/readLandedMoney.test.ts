@@ -1,12 +1,14 @@
 import { describe, it } from 'node:test';
+import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { anyChangeRecordArb } from '../../fixtures/arbitraries.ts';
+import { changeRecord } from '../../fixtures/changeRecords.ts';
 import { writeParquetFile } from '../parquet-writer/index.ts';
 import { canonicalAmount, toParquetRow } from '../schema/index.ts';
 import { UnreadableLandedFileError } from './errors.ts';
-import { readLandedMoneyFile } from './readLandedMoney.ts';
+import { readLandedMoney, readLandedMoneyFile } from './readLandedMoney.ts';
 import { moneyChangeOf } from './reconcileMoney.ts';
 
 /** A part file in another writer's layout: INT64 DECIMAL(18,2) amounts and MICROS timestamps. */
@@ -127,5 +129,35 @@ describe('readLandedMoneyFile', () => {
 
   it('refuses bytes that are not Parquet', async () => {
     await assert.rejects(readLandedMoneyFile(new TextEncoder().encode('not parquet'), 'k'), UnreadableLandedFileError);
+  });
+});
+
+describe('readLandedMoney', () => {
+  it("reads the hour's part files and never the hour closer's _manifest.json beside them", async () => {
+    // Prepare: S3 stand-in for this module's unit test (the scenarios use moto).
+    const part = writeParquetFile([toParquetRow(changeRecord(1))]);
+    const objects: Record<string, Uint8Array> = {
+      'landing/chargebacks/2026-01-31/23/part-0-0000000000-0000000000.parquet': part,
+      'landing/chargebacks/2026-01-31/23/_manifest.json': new TextEncoder().encode('{"rows":1}'),
+    };
+    const gets: string[] = [];
+    const s3 = {
+      async send(command: unknown) {
+        if (command instanceof ListObjectsV2Command)
+          return { Contents: Object.entries(objects).map(([Key, b]) => ({ Key, Size: b.length })), IsTruncated: false };
+        if (command instanceof GetObjectCommand) {
+          gets.push(command.input.Key!);
+          return { Body: { transformToByteArray: async () => objects[command.input.Key!]! } };
+        }
+        throw new Error(`unexpected command ${String(command)}`);
+      },
+    } as unknown as S3Client;
+    // Act
+    const landed = await readLandedMoney(s3, 'b');
+    // Assess
+    assert.deepEqual(gets, ['landing/chargebacks/2026-01-31/23/part-0-0000000000-0000000000.parquet']);
+    assert.equal(landed.files, 1);
+    assert.deepEqual(landed.problems, []);
+    assert.equal(landed.changes.length, 1);
   });
 });
