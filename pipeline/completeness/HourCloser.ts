@@ -1,4 +1,4 @@
-import { ConditionalWriteConflictError, isLandedPartKey, type ObjectStore } from '../parquet-writer/index.ts';
+import { ConditionalWriteConflictError, isBucketId, isLandedPartKey, type ObjectStore } from '../parquet-writer/index.ts';
 import { readLandedMoneyFile, UnreadableLandedFileError } from '../reconcile/index.ts';
 import type { CloserEvent } from './CloserEvent.ts';
 import { type CloserState, CloserStateStore } from './CloserState.ts';
@@ -183,7 +183,7 @@ export class HourCloser {
     for (const o of await d.store.listObjects(d.prefix)) {
       const rel = o.key.slice(d.prefix.length);
       const hour = rel.slice(0, 13);
-      if (!/^\d{4}-\d{2}-\d{2}\/\d{2}$/.test(hour)) continue;
+      if (!isBucketId(hour)) continue;
       if (rel === `${hour}/${MANIFEST_NAME}`) {
         if (!newestMarker || hour > newestMarker) newestMarker = hour;
       } else if (isLandedPartKey(o.key, d.prefix) && (!oldestFile || hour < oldestFile)) oldestFile = hour;

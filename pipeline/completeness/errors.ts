@@ -33,3 +33,9 @@ export class ProgressUnavailableError extends CompletenessError {
   static override readonly code = 'HC_PROGRESS_UNAVAILABLE';
   override readonly canRetry = true;
 }
+
+/** S3 could not list the hour's open multipart uploads; the next poll asks again. */
+export class UploadsUnavailableError extends CompletenessError {
+  static override readonly code = 'HC_UPLOADS_UNAVAILABLE';
+  override readonly canRetry = true;
+}

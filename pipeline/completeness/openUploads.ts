@@ -1,4 +1,5 @@
 import { ListMultipartUploadsCommand, type S3Client } from '@aws-sdk/client-s3';
+import { UploadsUnavailableError } from './errors.ts';
 
 /** Keys of multipart uploads not yet completed under a prefix. */
 export type OpenUploads = (prefix: string) => Promise<string[]>;
@@ -16,9 +17,23 @@ export function s3OpenUploads(s3: S3Client, bucket: string): OpenUploads {
     let keyMarker: string | undefined;
     let uploadIdMarker: string | undefined;
     for (;;) {
-      const page = await s3.send(
-        new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: prefix, KeyMarker: keyMarker, UploadIdMarker: uploadIdMarker }),
-      );
+      const page = await s3
+        .send(
+          new ListMultipartUploadsCommand({
+            Bucket: bucket,
+            Prefix: prefix,
+            KeyMarker: keyMarker,
+            UploadIdMarker: uploadIdMarker,
+          }),
+        )
+        .catch((e: Error) => {
+          throw new UploadsUnavailableError(
+            `listing open multipart uploads under s3://${bucket}/${prefix}: ${e.name}: ${e.message}`,
+            {
+              cause: e,
+            },
+          );
+        });
       for (const u of page.Uploads ?? []) if (u.Key) keys.push(u.Key);
       if (!page.IsTruncated) return keys;
       keyMarker = page.NextKeyMarker;
