@@ -11,6 +11,7 @@ import type { LogEndSnapshot } from './LogEndSnapshot.ts';
  * more conservative. Markers never depend on it being right (README.md § "Exactly once").
  */
 export interface CloserState {
+  /** Every hour up to this one has its marker, or is older than the first hour this closer had to close. */
   closedThrough: HourId | undefined;
   snapshot: LogEndSnapshot | undefined;
 }

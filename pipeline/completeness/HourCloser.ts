@@ -4,7 +4,7 @@ import type { CloserEvent } from './CloserEvent.ts';
 import { type CloserState, CloserStateStore } from './CloserState.ts';
 import { UnreadableHourError } from './errors.ts';
 import { buildManifest, encodeManifest, type HourFile, MANIFEST_NAME } from './HourManifest.ts';
-import { type HourId, hourOf, hoursBetween, lastEndedHour, nextHour } from './hours.ts';
+import { type HourId, hourOf, hoursBetween, lastEndedHour, nextHour, previousHour } from './hours.ts';
 import { isComplete, type LogEndSnapshot, logWentBack } from './LogEndSnapshot.ts';
 import type { OpenUploads } from './openUploads.ts';
 import type { TopicProgress } from './TopicProgress.ts';
@@ -52,6 +52,8 @@ export class HourCloser {
     const lastEnded = lastEndedHour(d.now(), d.graceMs);
     if (next > lastEnded) return { closed: [], next, waitingFor: 'hour-end' };
 
+    // Remember where a cold start begins, so later passes do not list the whole landing zone again.
+    state.closedThrough ??= previousHour(next);
     const snapshot = await this.snapshotFor(next, state);
     const verdict = isComplete(snapshot, await d.progress.committed());
     // Hour ids sort as strings in time order: the earlier of the two.
