@@ -12,6 +12,8 @@ export const LocalNames = {
   topic: Topics.CHANGES,
   dlqTopic: Topics.DLQ,
   landingPrefix: 'landing/chargebacks/',
+  /** Glue database of the `chargeback_changes` table (native backend: moto's Glue). */
+  glueDatabase: 'chargeback_cdc',
 } as const;
 export type LocalNames = typeof LocalNames;
 
@@ -49,6 +51,7 @@ const StackConfigSchema = z.object({
     topic: z.string().min(1),
     dlqTopic: z.string().min(1),
     landingPrefix: z.string().min(1),
+    glueDatabase: z.string().regex(/^[a-z0-9_]+$/, 'a Glue database name is lower-case letters, digits and underscores'),
   }),
 });
 export type StackConfig = z.infer<typeof StackConfigSchema>;

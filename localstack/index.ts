@@ -55,6 +55,8 @@ export {
 export { formatStackStatus } from './formatStackStatus.ts';
 export type { ServiceStatus } from './backends/StackBackend.ts';
 export type { TableInfo, QueueInfo } from './awsResources.ts';
+/** The Glue table `stack up` registers on moto (StackResources.catalog). */
+export { getCatalogTable, type CatalogInfo } from './glueCatalog.ts';
 export type { TopicInfo } from './kafka/topics.ts';
 export { KAFKA_VERSION } from './kafka/KafkaJars.ts';
 export { MOTO_VERSION } from './moto/MotoInstaller.ts';

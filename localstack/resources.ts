@@ -1,4 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GlueClient } from '@aws-sdk/client-glue';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import {
@@ -13,6 +14,7 @@ import {
 } from './awsResources.ts';
 import { Backend, loadStackConfig, localAwsClientConfig, type RunningBackend, type StackConfig } from './config.ts';
 import { UnsupportedOperationError } from './errors.ts';
+import { type CatalogInfo, ensureCatalog } from './glueCatalog.ts';
 import { stackKafka, withAdmin } from './kafka/stackKafka.ts';
 import { ensureTopics, recreateTopics, topicSpecs, type TopicInfo } from './kafka/topics.ts';
 import { resetMoto } from './moto/MotoServer.ts';
@@ -27,15 +29,22 @@ export interface StackResources {
   /** The stream-processor's on-failure destination (DESIGN §5). */
   streamDlq: QueueInfo;
   topics: TopicInfo[];
+  /**
+   * The Glue database and `chargeback_changes` table (the one infra/ deploys), on the native
+   * backend (moto's Glue). Undefined on containers (LocalStack's community image has no Glue)
+   * and on external (a deployed stack's catalog is infra/'s; nothing is created in an account).
+   */
+  catalog?: CatalogInfo;
 }
 
 /**
- * Creates what is missing (table + stream, landing bucket, DLQ queue, both topics) and checks the
- * shape of what exists. Safe to call any number of times, on any backend.
+ * Creates what is missing (table + stream, landing bucket, DLQ queue, both topics, and on moto the
+ * Glue catalog) and checks the shape of what exists. Safe to call any number of times, on any backend.
  */
 export async function ensureResources(cfg: StackConfig = loadStackConfig()): Promise<StackResources> {
+  const backend = await runningBackend(cfg);
   const [aws, topics] = await settleAll([
-    ensureAwsResources(cfg),
+    ensureAwsResources(cfg, backend),
     withAdmin(stackKafka(cfg), (admin) => ensureTopics(admin, topicSpecs(cfg))),
   ] as const);
   return { ...aws, topics };
@@ -51,8 +60,8 @@ export interface ResetReport {
 
 /**
  * Empties the stack between scenarios: on moto one `POST /moto-api/reset` (every table, stream,
- * bucket and queue goes) and re-creation; on other local backends the four AWS resources are deleted
- * and re-created; the Kafka topics are deleted and re-created (records and committed offsets go).
+ * bucket, queue and Glue database goes) and re-creation, the catalog included; on other local
+ * backends the four AWS resources are deleted and re-created; the Kafka topics are deleted and re-created (records and committed offsets go).
  * Consumers and producers of the pipeline should be stopped first. Refused on the external backend,
  * where it would delete a deployed stack's data.
  */
@@ -71,21 +80,28 @@ export async function resetResources(
     timed(async () => {
       if (backend === Backend.NATIVE && cfg.awsEndpoint) await resetMoto(cfg.awsEndpoint);
       else await deleteAwsResources(cfg);
-      return ensureAwsResources(cfg);
+      return ensureAwsResources(cfg, backend);
     }),
     timed(() => withAdmin(stackKafka(cfg), (admin) => recreateTopics(admin, topicSpecs(cfg)))),
   ] as const);
   return { tookMs: Date.now() - started, awsMs, kafkaMs, resources: { ...aws, topics } };
 }
 
-async function ensureAwsResources(cfg: StackConfig): Promise<Omit<StackResources, 'topics'>> {
-  return withAwsClients(cfg, async ({ ddb, s3, sqs }) => {
-    const [table, , streamDlq] = await settleAll([
+async function ensureAwsResources(
+  cfg: StackConfig,
+  backend: RunningBackend | undefined,
+): Promise<Omit<StackResources, 'topics'>> {
+  return withAwsClients(cfg, async ({ ddb, s3, sqs, glue }) => {
+    const [table, , streamDlq, catalog] = await settleAll([
       ensureTable(ddb, cfg.names.table),
       ensureBucket(s3, cfg.names.bucket, cfg.region),
       ensureQueue(sqs, cfg.names.streamDlqQueue),
+      // The table only names the bucket, so it need not wait for it.
+      backend === Backend.NATIVE
+        ? ensureCatalog(glue, { database: cfg.names.glueDatabase, bucket: cfg.names.bucket, prefix: cfg.names.landingPrefix })
+        : Promise.resolve(undefined),
     ] as const);
-    return { table, bucket: cfg.names.bucket, streamDlq };
+    return { table, bucket: cfg.names.bucket, streamDlq, ...(catalog ? { catalog } : {}) };
   });
 }
 
@@ -103,11 +119,17 @@ interface AwsClients {
   ddb: DynamoDBClient;
   s3: S3Client;
   sqs: SQSClient;
+  glue: GlueClient;
 }
 
 async function withAwsClients<T>(cfg: StackConfig, fn: (clients: AwsClients) => Promise<T>): Promise<T> {
   const config = localAwsClientConfig(cfg);
-  const clients = { ddb: new DynamoDBClient(config), s3: new S3Client(config), sqs: new SQSClient(config) };
+  const clients = {
+    ddb: new DynamoDBClient(config),
+    s3: new S3Client(config),
+    sqs: new SQSClient(config),
+    glue: new GlueClient(config),
+  };
   try {
     return await fn(clients);
   } finally {

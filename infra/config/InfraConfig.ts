@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { Topics } from '../../pipeline/kafka/index.ts';
 import { EventSourceMappingSettings } from '../../pipeline/stream-processor/index.ts';
+import { DEFAULT_PROJECTION_START_DAY } from '../../pipeline/schema/index.ts';
 import { InfraConfigError } from '../errors.ts';
 import { FLINK_JAR_BUILD_OUTPUT } from '../bundle/ensureFlinkJar.ts';
 
@@ -168,7 +169,7 @@ const Catalog = z.object({
   projectionStartDay: z
     .string()
     .regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'catalog.projectionStartDay is a day, YYYY-MM-DD')
-    .default('2026-01-01'),
+    .default(DEFAULT_PROJECTION_START_DAY),
 });
 
 const Monitoring = z.object({

@@ -10,9 +10,10 @@ export const MOTO_VERSION = '5.2.5';
 /**
  * `server` brings flask (moto_server) and, in moto 5, the dependencies of every service. The service
  * extras are listed anyway so the requirement says what we rely on: dynamodb/dynamodbstreams need
- * docker + py-partiql-parser, s3 needs PyYAML; sqs needs nothing extra.
+ * docker + py-partiql-parser, s3 needs PyYAML, glue (the landing table's catalog) needs pyparsing;
+ * sqs needs nothing extra.
  */
-export const MOTO_REQUIREMENT = `moto[server,dynamodb,dynamodbstreams,s3,sqs]==${MOTO_VERSION}`;
+export const MOTO_REQUIREMENT = `moto[server,dynamodb,dynamodbstreams,glue,s3,sqs]==${MOTO_VERSION}`;
 
 const MARKER = '.chargeback-cdc-moto';
 

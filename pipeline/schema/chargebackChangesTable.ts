@@ -18,6 +18,9 @@ import { SchemaDefinitionError } from './errors.ts';
  */
 export const CHARGEBACK_CHANGES_TABLE = 'chargeback_changes';
 
+/** Default first day of the `day` projection, in infra/ (catalog.projectionStartDay) and locally. */
+export const DEFAULT_PROJECTION_START_DAY = '2026-01-01';
+
 /** Partition keys, as the Firehose-style example of the Athena guide declares date + hour. */
 export const LANDING_PARTITION_KEYS: readonly GlueColumn[] = [
   { name: 'day', type: 'string', comment: 'UTC day of the part file folder, YYYY-MM-DD (partition projection)' },
