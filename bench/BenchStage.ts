@@ -1,5 +1,6 @@
 /**
- * The stages `bench --only` can select; by default every one runs. A module of its own so the
+ * The stages `bench --only` can select; by default every one runs except the fault stages
+ * (catchup, campaign: a quarter of an hour each of kills and outages), which run when named. A module of its own so the
  * CLI can validate `--only` without loading the benchmark. `engines` also gives the encode ceiling.
  */
 export const BenchStage = {
@@ -11,9 +12,17 @@ export const BenchStage = {
   E2E: 'e2e',
   /** The embedded writer through a 60 s S3 outage: peak RSS and nothing lost. */
   OUTAGE: 'outage',
+  /** Catch-up after a writer SIGKILL per consumer session timeout, and the 8–26 s kill storm. */
+  CATCHUP: 'catchup',
+  /** Load through the real local pipeline while faults are injected, then reconcile. */
+  CAMPAIGN: 'campaign',
 } as const;
 export type BenchStage = (typeof BenchStage)[keyof typeof BenchStage];
 export const BENCH_STAGES: readonly BenchStage[] = Object.values(BenchStage);
+/** What a run without `--only` measures. */
+export const DEFAULT_BENCH_STAGES: readonly BenchStage[] = BENCH_STAGES.filter(
+  (s) => s !== BenchStage.CATCHUP && s !== BenchStage.CAMPAIGN,
+);
 
 /** Parses `--only`'s comma list, naming what is wrong. */
 export function parseBenchStages(v: string): BenchStage[] {

@@ -85,6 +85,60 @@ export function formatReport(s: BenchSummary, r: BenchResults, markdown = false)
       markdown,
     ),
   ];
+  if (s.writer_kill_catch_up.length) {
+    parts.push(
+      '',
+      formatTable(
+        [
+          'writer SIGKILL → restart, session timeout',
+          'kills',
+          'catch-up median / max ms',
+          'assigned median ms',
+          'vs baseline (median / max)',
+          'storm: starts with partitions',
+          'longest partition silence ms',
+        ],
+        s.writer_kill_catch_up.map((v) => [
+          `${fmt(v.session_timeout_ms)} ms (heartbeat ${fmt(v.heartbeat_interval_ms)} ms)`,
+          `${fmt(v.kills)}${v.timed_out ? ` (+${v.timed_out} timed out)` : ''}`,
+          `${fmt(v.median_catch_up_ms)} / ${fmt(v.max_catch_up_ms)}`,
+          fmt(v.median_join_ms),
+          `${fmt(v.median_vs_baseline, 2)} / ${fmt(v.max_vs_baseline, 2)}`,
+          `${fmt(v.storm_starts_with_partitions)} of ${fmt(v.storm_starts)}`,
+          fmt(v.storm_longest_partition_silence_ms),
+        ]),
+        markdown,
+      ),
+    );
+  }
+  if (s.campaign) {
+    const c = s.campaign;
+    parts.push(
+      '',
+      formatTable(
+        ['fault campaign (API → poller → writer, real processes)', 'value'],
+        [
+          ['changes in the stream (requests, load errors)', `${fmt(c.changes)} (${fmt(c.requests)}, ${fmt(c.loadErrors)})`],
+          [
+            'faults',
+            Object.entries(c.faults)
+              .map(([k, v]) => `${k} ${v}`)
+              .join(', '),
+          ],
+          [
+            'lost / duplicated / mismatched / unexpected',
+            `${fmt(c.lost)} / ${fmt(c.duplicated)} / ${fmt(c.mismatched)} / ${fmt(c.unexpected)}`,
+          ],
+          [
+            `writer catch-up after a kill (session ${c.sessionTimeoutMs})`,
+            `median ${fmt(c.writerCatchUpMedianMs)} ms, max ${fmt(c.writerCatchUpMaxMs)} ms over ${fmt(c.writerCatchUpMs.length)} kills${c.writerCatchUpUnfinished ? `, ${c.writerCatchUpUnfinished} not caught up in 120 s` : ''}`,
+          ],
+          ['duration', `${fmt(c.durationMs / 1000)} s`],
+        ],
+        markdown,
+      ),
+    );
+  }
   if (r.writerProfile?.length) {
     parts.push(
       '',

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, wr
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, relative } from 'node:path';
 import { BenchStack } from './BenchStack.ts';
-import { BenchStage } from './BenchStage.ts';
+import { BenchStage, DEFAULT_BENCH_STAGES } from './BenchStage.ts';
 import { benchConfig } from './BenchConfig.ts';
 import { REPO_ROOT } from './childProcess.ts';
 import { compareEngines } from './engines/compareEngines.ts';
@@ -17,6 +17,8 @@ import { measureEndToEnd } from './stages/endToEnd.ts';
 import { measureStreamProcessor, probeDefaultTopic } from './stages/streamProcessor.ts';
 import { measureEmbeddedWriter, measureFlinkJob } from './stages/writerThroughput.ts';
 import { measureWriterOutage } from './stages/writerOutage.ts';
+import { measureWriterKillCatchUp } from './stages/writerKillCatchUp.ts';
+import { runFaultCampaign } from './stages/faultCampaign.ts';
 import { formatReport } from './formatReport.ts';
 import { BenchMode, buildSummary, type BenchResults } from './summary.ts';
 
@@ -69,7 +71,7 @@ export async function runBench(o: RunBenchOptions): Promise<number> {
     errors: [],
     git: gitInfo(),
   };
-  const wanted = (s: BenchStage) => !o.only || o.only.includes(s);
+  const wanted = (s: BenchStage) => (o.only ?? DEFAULT_BENCH_STAGES).includes(s);
   const stage = async <T>(name: string, fn: () => Promise<T>): Promise<T | undefined> => {
     try {
       return await phase(name, fn);
@@ -171,6 +173,12 @@ export async function runBench(o: RunBenchOptions): Promise<number> {
           timeoutMs: cfg.writerTimeoutMs,
         }),
       );
+    if (wanted(BenchStage.CATCHUP))
+      results.catchUp = await stage('writer SIGKILL catch-up per session timeout', () =>
+        measureWriterKillCatchUp(s, { ...cfg.catchUp, timeoutMs: 180_000 }),
+      );
+    if (wanted(BenchStage.CAMPAIGN))
+      results.campaign = await stage('fault campaign through the local pipeline', () => runFaultCampaign(s, cfg.campaign));
   } catch (e) {
     results.errors.push({ stage: 'setup', message: (e as Error).message });
   } finally {

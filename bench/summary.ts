@@ -1,4 +1,6 @@
 import type { OutageRun } from './stages/writerOutage.ts';
+import type { CatchUpRun } from './stages/writerKillCatchUp.ts';
+import type { CampaignRun } from './stages/faultCampaign.ts';
 /**
  * Pure helpers of the benchmark: percentiles, rates, ratios, the targets, and the one summary
  * object `--json` prints. No I/O here, so bench/summary.test.ts can pin the arithmetic.
@@ -106,6 +108,10 @@ export interface BenchResults {
   e2e?: EndToEndRun;
   /** The embedded writer through an S3 outage (bench/stages/writerOutage.ts). */
   outage?: OutageRun;
+  /** Catch-up after a writer SIGKILL per session timeout (bench/stages/writerKillCatchUp.ts). */
+  catchUp?: CatchUpRun;
+  /** The fault campaign (bench/stages/faultCampaign.ts). */
+  campaign?: CampaignRun;
   engines: EngineRun[];
   defaultEngine?: string;
   /** The engine the numbers choose (should equal defaultEngine; a note says so when it does not). */
@@ -161,6 +167,25 @@ export interface BenchSummary {
     flink_reader_identical: boolean | null;
     error?: string;
   }>;
+  /** The S3-outage stage: records arriving during the outage, peak RSS, lost, duplicated. */
+  outage: OutageRun | null;
+  /** Per session timeout: median and max catch-up after a SIGKILL, and its ratio to the baseline (the first). */
+  writer_kill_catch_up: Array<{
+    session_timeout_ms: number;
+    heartbeat_interval_ms: number;
+    kills: number;
+    median_catch_up_ms: number | null;
+    max_catch_up_ms: number | null;
+    median_join_ms: number | null;
+    median_vs_baseline: number | null;
+    max_vs_baseline: number | null;
+    storm_starts: number | null;
+    storm_starts_with_partitions: number | null;
+    storm_longest_partition_silence_ms: number | null;
+    timed_out: number;
+  }>;
+  /** The fault campaign: changes, faults by kind, lost, duplicated, catch-up after writer kills. */
+  campaign: CampaignRun | null;
   targets: Record<string, TargetOutcome>;
   notes: string[];
   errors: Array<{ stage: string; message: string }>;
@@ -237,6 +262,9 @@ export function buildSummary(r: BenchResults): BenchSummary {
       flink_reader_identical: e.flinkReaderRowsIdentical ?? null,
       ...(e.error ? { error: e.error } : {}),
     })),
+    outage: r.outage ?? null,
+    writer_kill_catch_up: catchUpRows(r.catchUp),
+    campaign: r.campaign ?? null,
     targets: {
       writer_vs_flink: outcome(writerVsFlink, '>=', Targets.writer_vs_flink.value),
       writer_vs_ceiling: outcome(writerVsCeiling, '>=', Targets.writer_vs_ceiling.value),
@@ -256,4 +284,24 @@ export function buildSummary(r: BenchResults): BenchSummary {
     errors: r.errors,
     duration_s: Math.round(r.durationMs / 1000),
   };
+}
+
+/** The catch-up variants side by side, each as a ratio to the first (the baseline). */
+export function catchUpRows(c: CatchUpRun | undefined): BenchSummary['writer_kill_catch_up'] {
+  if (!c) return [];
+  const base = c.variants[0];
+  return c.variants.map((v) => ({
+    session_timeout_ms: v.sessionTimeoutMs,
+    heartbeat_interval_ms: v.heartbeatIntervalMs,
+    kills: v.kills.length,
+    median_catch_up_ms: v.medianCatchUpMs,
+    max_catch_up_ms: v.maxCatchUpMs,
+    median_join_ms: v.medianJoinMs,
+    median_vs_baseline: n(ratio(v.medianCatchUpMs, base?.medianCatchUpMs)),
+    max_vs_baseline: n(ratio(v.maxCatchUpMs, base?.maxCatchUpMs)),
+    storm_starts: v.storm?.starts ?? null,
+    storm_starts_with_partitions: v.storm?.gotPartitions ?? null,
+    storm_longest_partition_silence_ms: v.storm?.longestPartitionSilenceMs ?? null,
+    timed_out: v.timedOut,
+  }));
 }

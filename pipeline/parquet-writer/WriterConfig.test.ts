@@ -18,6 +18,16 @@ describe('WriterConfig', () => {
     assert.equal(c.bucketBy, 'processing-time');
   });
 
+  it("holds a crashed member for 10 s, not kafkajs' 30 s, and reads KAFKA_SESSION_TIMEOUT_MS", () => {
+    const base = { brokers: ['127.0.0.1:9092'], s3: { region: 'us-east-1' } };
+    assert.equal(resolveWriterConfig(base).sessionTimeoutMs, 10_000);
+    assert.equal(
+      resolveWriterConfig({ ...base, ...writerConfigFromEnv({ KAFKA_SESSION_TIMEOUT_MS: '30000' }) }).sessionTimeoutMs,
+      30_000,
+    );
+    assert.throws(() => resolveWriterConfig({ ...base, sessionTimeoutMs: 5_000 }), /sessionTimeoutMs/);
+  });
+
   it('reads the environment the CLI and the fault-injection tests set', () => {
     const env = {
       KAFKA_BROKERS: 'a:1, b:2',

@@ -10,6 +10,8 @@ import type { WriterEvent } from './WriterEvent.ts';
 /** Local default landing bucket (DESIGN §3). */
 export const DEFAULT_LANDING_BUCKET = 'chargeback-cdc-landing';
 export const DEFAULT_LANDING_PREFIX = 'landing/chargebacks/';
+/** The writer's consumer session timeout unless KAFKA_SESSION_TIMEOUT_MS says otherwise. */
+export const DEFAULT_SESSION_TIMEOUT_MS = 10_000;
 
 const positiveInt = z.number().int().positive();
 const prefix = z
@@ -46,8 +48,13 @@ export const WriterConfig = z
     bucketBy: z.enum([BucketBy.PROCESSING_TIME, BucketBy.EVENT_TIME]).default(BucketBy.PROCESSING_TIME),
     /** Cap on bytes buffered in open parts plus parts being uploaded; above it the consumer pauses. */
     maxBufferedBytes: positiveInt.default(256 * 1024 * 1024),
-    /** Kafka consumer session timeout: how long a crashed writer holds its partitions before the group moves them. */
-    sessionTimeoutMs: z.number().int().min(6_000).default(30_000),
+    /**
+     * Kafka consumer session timeout: how long a crashed writer holds its partitions before the
+     * group moves them. kafkajs has no static membership, so a restarted writer waits for its dead
+     * member to expire: 10 s, not kafkajs' 30 s (bench `--only catchup`, docs/benchmarks.md).
+     * The broker's floor is 6 s (group.min.session.timeout.ms); the heartbeat is a third of it at most.
+     */
+    sessionTimeoutMs: z.number().int().min(6_000).default(DEFAULT_SESSION_TIMEOUT_MS),
     /** Rows of a part are encoded into a row group once they pass this estimate. */
     rowGroupMaxBytes: positiveInt.default(4 * 1024 * 1024),
     /** Upstream duplicates are recognised among the last N records (and N chargebacks) per partition. */
