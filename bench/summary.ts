@@ -279,6 +279,13 @@ export function buildSummary(r: BenchResults): BenchSummary {
         r.mode === BenchMode.FULL
           ? outcome(r.writer?.peakRssMb, '<=', Targets.writer_peak_rss_mb.value)
           : { ...outcome(r.writer?.peakRssMb, '<=', Targets.writer_peak_rss_mb.value), met: null },
+      // The S3-outage stage's targets, when it ran: ≤ 512 MiB through the outage, nothing lost or landed twice.
+      ...(r.outage
+        ? {
+            outage_peak_rss_mb: outcome(r.outage.peakRssMb, '<=', Targets.writer_peak_rss_mb.value),
+            outage_lost_plus_duplicated: outcome(r.outage.lost + r.outage.duplicated, '<=', 0),
+          }
+        : {}),
     },
     notes: r.notes,
     errors: r.errors,
