@@ -10,10 +10,13 @@ mkdir -p "$REPORTS"
 rm -f "$REPORTS"/*.tap "$REPORTS/suite-status.txt"
 export TEST_CONCURRENCY="${TEST_CONCURRENCY:-2}"
 start=$SECONDS
-suite "typecheck" npx tsc --noEmit -p tsconfig.json
+# tsc is one single-threaded process: it runs beside the tests, which fill the other core and the
+# moments tsc waits on the disk.
+suite_bg "typecheck" npx tsc --noEmit -p tsconfig.json
 suite "lint (biome)" npx biome check .
 # shellcheck disable=SC2046
-suite "unit and property tests" node_tests "$REPORTS/unit.tap" $(unit_test_files) $(infra_unit_test_files)
+suite "unit and property tests" node_tests_sharded "$REPORTS/unit.tap" 6 $(unit_test_files) $(infra_unit_test_files)
+suite_bg_wait "typecheck"
 echo ""
 echo "test:fast: $((SECONDS - start)) s"
 node scripts/summarize.ts "$REPORTS"

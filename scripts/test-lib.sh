@@ -37,6 +37,39 @@ node_tests() { # tap-file, files...
     --test-reporter=tap --test-reporter-destination="$tap" "$@"
 }
 
+# Unit test files run several to a process ("shards"): each process then loads tsx, the AWS SDK, zod and
+# cdktf once instead of once per file, which was most of the unit suites' CPU time. A file runs in a
+# process of its own when sharing would change what it tests: root-level hooks (a top-level
+# before/after/beforeEach/afterEach would apply to every file of its shard) or a line holding
+# `test-isolation: own-process` (for example a file that sets process.env.TZ for all it imports).
+needs_own_process() { # file
+  grep -qE '^(before|after|beforeEach|afterEach)\(|test-isolation: own-process' "$1"
+}
+
+node_tests_sharded() { # tap-file, shards, files...
+  local tap=$1 shards=$2
+  shift 2
+  if [ $# -eq 0 ]; then
+    echo "no test files"
+    return 1
+  fi
+  local dir="$REPORTS/shards/$(basename "$tap" .tap)" f i=0 own=()
+  rm -rf "$dir"
+  mkdir -p "$dir"
+  for f in "$@"; do
+    if needs_own_process "$f"; then
+      own+=("$f")
+    else
+      # Round-robin over the sorted list spreads each folder's heavy files over the shards.
+      echo "import '$PWD/$f';" >>"$dir/shard-$((i % shards + 1)).test.mjs"
+      i=$((i + 1))
+    fi
+  done
+  node --test --test-concurrency="${TEST_CONCURRENCY:-2}" \
+    --test-reporter=spec --test-reporter-destination=stdout \
+    --test-reporter=tap --test-reporter-destination="$tap" "$dir"/shard-*.test.mjs "${own[@]}"
+}
+
 record_suite() { # name, rc, seconds
   echo "── $1: $([ "$2" -eq 0 ] && echo ok || echo "FAILED (exit $2)") in $3 s"
   echo "$1 $2" >>"$REPORTS/suite-status.txt"
@@ -54,11 +87,12 @@ suite() { # name, command...
   record_suite "$name" $? $((SECONDS - start))
 }
 
-# A suite in the background, its output kept in reports/logs/ until suite_bg_wait prints it.
+# A suite in the background, its output kept in $REPORTS/logs/ until suite_bg_wait prints it.
 suite_bg() { # name, command...
   local name=$1
   shift
-  local log="reports/logs/suite-${name//[^a-zA-Z0-9]/_}.log"
+  mkdir -p "$REPORTS/logs"
+  local log="$REPORTS/logs/suite-${name//[^a-zA-Z0-9]/_}.log"
   echo "   (started in the background: ${name})"
   suite_start[$name]=$SECONDS
   # The suite's own duration goes beside its log: the wait below may begin long after it ended.
@@ -74,7 +108,7 @@ suite_bg() { # name, command...
 
 suite_bg_wait() { # name
   local name=$1
-  local log="reports/logs/suite-${name//[^a-zA-Z0-9]/_}.log"
+  local log="$REPORTS/logs/suite-${name//[^a-zA-Z0-9]/_}.log"
   wait "${suite_pid[$name]}"
   local rc=$?
   echo ""

@@ -5,6 +5,7 @@ import { checkSql, oneLine, QuerySession } from './QuerySession.ts';
 
 // A machine zone far from UTC, so the UTC test below means something on a UTC machine too
 // (DuckDB takes its default TimeZone from TZ when an instance is created).
+// test-isolation: own-process (the zone would hold for every test file sharing the process).
 process.env.TZ = 'Asia/Tokyo';
 
 async function run(sql: string) {
