@@ -120,7 +120,7 @@ export function formatReport(s: BenchSummary, r: BenchResults, markdown = false)
         [
           ['changes in the stream (requests, load errors)', `${fmt(c.changes)} (${fmt(c.requests)}, ${fmt(c.loadErrors)})`],
           [
-            'faults',
+            `faults (${fmt(c.faultsPlanned)} planned)`,
             Object.entries(c.faults)
               .map(([k, v]) => `${k} ${v}`)
               .join(', '),
@@ -130,7 +130,7 @@ export function formatReport(s: BenchSummary, r: BenchResults, markdown = false)
             `${fmt(c.lost)} / ${fmt(c.duplicated)} / ${fmt(c.mismatched)} / ${fmt(c.unexpected)}`,
           ],
           [
-            `writer catch-up after a kill (session ${c.sessionTimeoutMs})`,
+            `writer catch-up after a kill (session timeout ${fmt(c.sessionTimeoutMs)} ms)`,
             `median ${fmt(c.writerCatchUpMedianMs)} ms, max ${fmt(c.writerCatchUpMaxMs)} ms over ${fmt(c.writerCatchUpMs.length)} kills${c.writerCatchUpUnfinished ? `, ${c.writerCatchUpUnfinished} not caught up in 120 s` : ''}`,
           ],
           ['duration', `${fmt(c.durationMs / 1000)} s`],

@@ -8,6 +8,7 @@ import { percentile } from '../summary.ts';
 import { runLoad } from '../../cli/commands/load.ts';
 import { stackStatus, startKafka, stopKafka } from '../../localstack/index.ts';
 import { awsClientConfigFromEnv } from '../../pipeline/aws/index.ts';
+import { resolveWriterConfig, writerConfigFromEnv } from '../../pipeline/parquet-writer/index.ts';
 import { LandingZone, readStreamHistory, reconcile, type ReconcileReport } from '../../pipeline/reconcile/index.ts';
 import { ComponentProcess } from '../../steps/support/ComponentProcess.ts';
 import { newWriter } from '../../steps/support/pipeline.ts';
@@ -48,8 +49,10 @@ export interface CampaignRun {
   writerCatchUpMaxMs: number | null;
   /** Writer kills whose restart had not caught up when the next fault came (or within 120 s). */
   writerCatchUpUnfinished: number;
+  /** Faults asked for; fewer are injected when the load ends first. */
+  faultsPlanned: number;
   /** The writer's consumer session timeout (its default unless KAFKA_SESSION_TIMEOUT_MS is set). */
-  sessionTimeoutMs: string;
+  sessionTimeoutMs: number;
 }
 
 export interface CampaignOptions {
@@ -109,10 +112,13 @@ export async function runFaultCampaign(stack: BenchStack, o: CampaignOptions): P
       apiUrl: `http://127.0.0.1:${apiPort}`,
       json: true,
     }).finally(() => (loadDone = true));
+    // Fault i is due at (i + 1) × gap from the start (± 20 %), whatever the earlier faults took, so
+    // all of them fall within the load.
+    const loadStart = Date.now();
     const gapMs = ((o.changes / o.ratePerS) * 1000) / (o.faults + 1);
     let pendingCatchUp: Promise<void> = Promise.resolve();
     for (let i = 0; i < o.faults && !loadDone; i++) {
-      await sleep(gapMs * (0.6 + Math.random() * 0.8));
+      await sleep(loadStart + gapMs * (i + 0.8 + Math.random() * 0.4) - Date.now());
       if (loadDone) break;
       await pendingCatchUp; // a fault per recovered pipeline: catch-up times are not cut short by the next fault
       const kind = ROTATION[i % ROTATION.length]!;
@@ -175,7 +181,8 @@ export async function runFaultCampaign(stack: BenchStack, o: CampaignOptions): P
       writerCatchUpMedianMs: percentile(catchUps, 50) ?? null,
       writerCatchUpMaxMs: catchUps.length ? Math.max(...catchUps) : null,
       writerCatchUpUnfinished: unfinished,
-      sessionTimeoutMs: process.env.KAFKA_SESSION_TIMEOUT_MS ?? 'default',
+      faultsPlanned: o.faults,
+      sessionTimeoutMs: resolveWriterConfig(writerConfigFromEnv(env)).sessionTimeoutMs,
     };
   } finally {
     if (motoPaused) process.kill(motoPaused, 'SIGCONT');
