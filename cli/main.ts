@@ -1,15 +1,10 @@
 import { Command, Option } from 'commander';
-import { applyLocalEnv, resolveDlqQueueUrl } from './localEnv.ts';
 import { parseDuration } from './duration.ts';
-import { runUp } from './commands/up.ts';
-import { runStack } from './commands/stack.ts';
-import { runComponent } from './commands/runComponent.ts';
-import { runReconcile } from './commands/reconcile.ts';
-import { runInspect } from './commands/inspect.ts';
-import { runLoad } from './commands/load.ts';
-import { runQuery } from './commands/query.ts';
-import { runCloseHours } from './commands/closeHours.ts';
 import { BENCH_STAGES, parseBenchStages, runBench } from '../bench/index.ts';
+
+// Each command loads its modules when it runs (`await import` in its action): a query or a reconcile
+// should not pay for the stack, the writer and the poller, and `--help` pays for none of them.
+const applyLocalEnv = async () => (await import('./localEnv.ts')).applyLocalEnv();
 
 const program = new Command('chargeback-cdc')
   .description('DynamoDB Streams → stream processor → Kafka → Parquet landing zone, locally and on AWS')
@@ -37,7 +32,14 @@ program
   .addOption(engine())
   .addOption(backend())
   .option('--json', 'print status as JSON lines instead of a live status line')
-  .action(async (o) => runUp({ rolloverMs: parseDuration(o.rollover), engine: o.engine, backend: o.backend, json: !!o.json }));
+  .action(async (o) =>
+    (await import('./commands/up.ts')).runUp({
+      rolloverMs: parseDuration(o.rollover),
+      engine: o.engine,
+      backend: o.backend,
+      json: !!o.json,
+    }),
+  );
 
 const stack = program
   .command('stack')
@@ -55,7 +57,9 @@ for (const action of Object.keys(stackActions) as Array<keyof typeof stackAction
     .addOption(backend())
     .option('--json', 'machine-readable output');
   if (action === 'up') sub.option('--fresh', 'start every service empty: re-format Kafka storage, clear moto (as `stack reset`)');
-  sub.action(async (o) => runStack(action, { backend: o.backend, json: !!o.json, fresh: !!o.fresh }));
+  sub.action(async (o) =>
+    (await import('./commands/stack.ts')).runStack(action, { backend: o.backend, json: !!o.json, fresh: !!o.fresh }),
+  );
 }
 
 program
@@ -66,9 +70,13 @@ program
   .addOption(engine())
   .option('--json', 'print events as JSON lines')
   .action(async (component, o) => {
-    applyLocalEnv();
-    if (component === 'poller') await resolveDlqQueueUrl();
-    await runComponent(component, { rolloverMs: parseDuration(o.rollover), engine: o.engine, json: !!o.json });
+    await applyLocalEnv();
+    if (component === 'poller') await (await import('./localEnv.ts')).resolveDlqQueueUrl();
+    await (await import('./commands/runComponent.ts')).runComponent(component, {
+      rolloverMs: parseDuration(o.rollover),
+      engine: o.engine,
+      json: !!o.json,
+    });
   });
 
 program
@@ -80,7 +88,13 @@ program
   .option('--api <url>', 'API base URL', `http://127.0.0.1:${process.env.API_PORT ?? 3000}`)
   .option('--json', 'print the summary as JSON')
   .action(async (o) => {
-    process.exitCode = await runLoad({ count: o.count, rate: o.rate, concurrency: o.concurrency, apiUrl: o.api, json: !!o.json });
+    process.exitCode = await (await import('./commands/load.ts')).runLoad({
+      count: o.count,
+      rate: o.rate,
+      concurrency: o.concurrency,
+      apiUrl: o.api,
+      json: !!o.json,
+    });
   });
 
 program
@@ -105,8 +119,8 @@ REMOVE the old image's), so INSERT, MODIFY and REMOVE are counted and summed sep
 Landed figures come from reading the committed Parquet files, not from the writer's counters.`,
   )
   .action(async (o) => {
-    applyLocalEnv();
-    process.exitCode = await runReconcile({ json: !!o.json, by: o.by });
+    await applyLocalEnv();
+    process.exitCode = await (await import('./commands/reconcile.ts')).runReconcile({ json: !!o.json, by: o.by });
   });
 
 program
@@ -116,8 +130,8 @@ program
   .option('--limit <n>', 'rows to show per file', (v) => positiveInt('--limit', v), 20)
   .option('--json', 'one JSON object per file')
   .action(async (target, o) => {
-    applyLocalEnv();
-    await runInspect(target, { json: !!o.json, limit: o.limit });
+    await applyLocalEnv();
+    await (await import('./commands/inspect.ts')).runInspect(target, { json: !!o.json, limit: o.limit });
   });
 
 program
@@ -130,8 +144,11 @@ program
   .addOption(new Option('--json', 'one JSON array of row objects (amounts as exact decimal strings)').conflicts('csv'))
   .option('--csv', 'RFC 4180 CSV with a header line')
   .action(async (sql, o) => {
-    applyLocalEnv();
-    await runQuery(sql, { from: o.from, format: o.json ? 'json' : o.csv ? 'csv' : 'table' });
+    await applyLocalEnv();
+    await (await import('./commands/query.ts')).runQuery(sql, {
+      from: o.from,
+      format: o.json ? 'json' : o.csv ? 'csv' : 'table',
+    });
   });
 
 program
@@ -149,11 +166,11 @@ program
   )
   .option('--json', 'events as JSON lines on stderr, the result as one JSON object on stdout')
   .action(async (o) => {
-    applyLocalEnv();
+    await applyLocalEnv();
     const nowMs = o.now === undefined ? undefined : Date.parse(o.now);
     if (nowMs !== undefined && Number.isNaN(nowMs))
       throw new Error(`--now must be an ISO time such as 2026-01-31T23:00:30Z, got ${JSON.stringify(o.now)}`);
-    process.exitCode = await runCloseHours({
+    process.exitCode = await (await import('./commands/closeHours.ts')).runCloseHours({
       json: !!o.json,
       ...(o.grace === undefined ? {} : { graceMs: parseDuration(o.grace) }),
       ...(nowMs === undefined ? {} : { nowMs }),
@@ -173,7 +190,7 @@ program
     parseBenchStages,
   )
   .action(async (o) => {
-    applyLocalEnv();
+    await applyLocalEnv();
     process.exitCode = await runBench({ quick: !!o.quick, json: !!o.json, ...(o.only ? { only: o.only } : {}) });
   });
 
