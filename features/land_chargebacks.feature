@@ -6,6 +6,8 @@ Feature: Every chargeback change lands once as a Parquet row
   Background:
     Given the pipeline is running on the local stack
 
+  # @aws: also run by `npm run test:aws` against a deployed stack (and its rehearsal).
+  @aws
   Scenario: A new chargeback lands as one INSERT row with its exact values
     When a merchant files a chargeback of "99.99" "USD" for "Product not received"
     Then the API answers 201 with status "RECEIVED" and a chargeback id
@@ -43,9 +45,13 @@ Feature: Every chargeback change lands once as a Parquet row
     Then the API answers 400 naming the field "<field>" with "<message>"
     And nothing from that request lands
 
-    Examples:
+    @aws
+    Examples: checked against a deployed stack too
       | problem                      | field       | message                        |
       | a negative amount            | amount      | positive decimal               |
+
+    Examples:
+      | problem                      | field       | message                        |
       | an unknown currency          | currency    | ISO 4217                       |
       | too many decimals for JPY    | amount      | JPY allows at most 0           |
       | too many decimals for USD    | amount      | USD allows at most 2           |

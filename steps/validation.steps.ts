@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { Then, When } from '@cucumber/cucumber';
 import { assertNothingLands } from './support/assertNothingLands.ts';
-import { currentPipeline } from './support/pipeline.ts';
+import { currentTarget } from './support/pipeline.ts';
 import type { ChargebackWorld } from './support/world.ts';
 
 /** Request bodies for each invalid case; the reason carries the scenario's marker so "nothing lands" can be checked. */
@@ -31,7 +31,7 @@ const validBody = (marker: string) =>
 async function postRaw(world: ChargebackWorld, headers: Record<string, string>, body: string | Buffer): Promise<void> {
   const sentAt = Date.now();
   // A byte body makes fetch add no content-type of its own (a string would get text/plain).
-  const res = await fetch(`${currentPipeline().apiUrl}/chargebacks`, {
+  const res = await fetch(`${currentTarget().apiUrl}/chargebacks`, {
     method: 'POST',
     headers,
     body: typeof body === 'string' ? new TextEncoder().encode(body) : new Uint8Array(body),

@@ -49,17 +49,17 @@ export function readTerraformOutputs(cdktfOut: string, stackIds: string[]): Outp
   return out;
 }
 
-/** The acceptance suite's `external` backend, pointed at the deployed stack (DESIGN §3). */
+/** The acceptance suite's target (steps/support/target.ts), pointed at the deployed stack. */
 export const ACCEPTANCE_ENV = {
   AWS_REGION: 'region',
   KAFKA_BROKERS: 'msk_bootstrap_brokers',
   CHARGEBACK_API_URL: 'api_gateway_url',
   LANDING_BUCKET: 'parquet_bucket_name',
+  TABLE_NAME: 'dynamodb_table_name',
 } as const;
 
-/** Also exported when present: handy for steps that look at the table, the topic or the DLQ. */
+/** Also exported when present: handy for steps that look at the topic or the DLQ. */
 const OPTIONAL_ENV = {
-  TABLE_NAME: 'dynamodb_table_name',
   KAFKA_TOPIC: 'kafka_topic',
   LANDING_PREFIX: 'landing_prefix',
   DLQ_QUEUE_URL: 'dlq_queue_url',
@@ -75,7 +75,7 @@ export function acceptanceEnv(outputs: Outputs, source: string): Record<string, 
       `test:aws needs the deployed stack's outputs ${missing.join(', ')} (${source}): run npm run deploy first, or set CHARGEBACK_OUTPUTS_FILE`,
     );
   }
-  const env: Record<string, string> = { LOCAL_STACK: 'external', KAFKA_AUTH: 'msk-iam' };
+  const env: Record<string, string> = { CDC_TARGET: 'deployed', LOCAL_STACK: 'external', KAFKA_AUTH: 'msk-iam' };
   for (const [k, name] of Object.entries({ ...ACCEPTANCE_ENV, ...OPTIONAL_ENV })) if (outputs[name]) env[k] = outputs[name];
   env.AWS_DEFAULT_REGION = env.AWS_REGION!;
   return env;

@@ -103,7 +103,7 @@ describe('npm run test:aws', () => {
     assert.equal(r.status, 1);
     assert.match(
       r.stderr,
-      /^test:aws needs the deployed stack's outputs region, msk_bootstrap_brokers, api_gateway_url, parquet_bucket_name \(.*\): run npm run deploy first/,
+      /^test:aws needs the deployed stack's outputs region, msk_bootstrap_brokers, api_gateway_url, parquet_bucket_name, dynamodb_table_name \(.*\): run npm run deploy first/,
     );
     assert.equal(r.stderr.trim().split('\n').length, 1);
   });
@@ -142,6 +142,7 @@ describe('npm run test:aws', () => {
         .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
     );
     assert.deepEqual(env, {
+      CDC_TARGET: 'deployed',
       LOCAL_STACK: 'external',
       KAFKA_AUTH: 'msk-iam',
       AWS_REGION: 'eu-west-1',
@@ -152,5 +153,44 @@ describe('npm run test:aws', () => {
       TABLE_NAME: 'cdc-chargebacks',
       KAFKA_TOPIC: 'chargebacks',
     });
+  });
+
+  it('refuses a deployed run while AWS_ENDPOINT_URL points elsewhere, in one line, before cucumber starts', () => {
+    const file = path.join(scratch, 'outputs-complete.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        'chargeback-cdc-dev-foundation': { parquet_bucket_name: 'b', region: 'eu-west-1', dynamodb_table_name: 't' },
+        'chargeback-cdc-dev-api': { api_gateway_url: 'https://abc.execute-api.eu-west-1.amazonaws.com' },
+        'chargeback-cdc-dev-streaming': { msk_bootstrap_brokers: 'boot-1.example:9098' },
+      }),
+    );
+    const r = run('test-aws.sh', [], {
+      path: `${nodeDir}:/usr/bin:/bin`,
+      env: { AWS_PROFILE: 'dev', CHARGEBACK_OUTPUTS_FILE: file, AWS_ENDPOINT_URL: 'http://127.0.0.1:4566' },
+    });
+    assert.equal(r.status, 1);
+    assert.equal(
+      r.stderr,
+      "CDC_TARGET=deployed needs the target's endpoints: AWS_ENDPOINT_URL: must be unset for a deployed target (the SDK goes to AWS) — nothing was run\n",
+    );
+  });
+
+  it('against a local target, asks for no credentials but names every missing endpoint in one line', () => {
+    const r = run('test-aws.sh', [], {
+      path: `${nodeDir}:/usr/bin:/bin`,
+      env: { CDC_TARGET: 'local', LANDING_BUCKET: 'chargeback-cdc-landing' },
+    });
+    assert.equal(r.status, 1);
+    assert.equal(
+      r.stderr,
+      "CDC_TARGET=local needs the target's endpoints: CHARGEBACK_API_URL: is required; TABLE_NAME: is required; KAFKA_BROKERS: is required; KAFKA_AUTH: is required; AWS_ENDPOINT_URL: is required for a local target — nothing was run\n",
+    );
+  });
+
+  it('rejects an unknown target in one line', () => {
+    const r = run('test-aws.sh', [], { path: '/usr/bin:/bin', env: { CDC_TARGET: 'staging' } });
+    assert.equal(r.status, 2);
+    assert.equal(r.stderr, 'test:aws: CDC_TARGET=staging is neither deployed nor local — nothing was run\n');
   });
 });

@@ -20,6 +20,7 @@ import {
   MissingOutputsError,
   type Outputs,
 } from './deployOutputs.ts';
+import { readTarget, TargetConfigError } from '../../steps/support/target.ts';
 
 const args = process.argv.slice(2);
 try {
@@ -43,6 +44,8 @@ try {
   }
   const command = args[0] === '--' ? args.slice(1) : args;
   if (!command.length) throw new Error('no command to run: pass -- <command> [args…]');
+  // The same check the suite makes, here so that a problem is one line and nothing starts.
+  readTarget({ ...process.env, ...env });
   console.error(
     `running against ${env.CHARGEBACK_API_URL} (${env.AWS_REGION}), brokers ${env.KAFKA_BROKERS}, bucket ${env.LANDING_BUCKET}`,
   );
@@ -51,6 +54,10 @@ try {
 } catch (e) {
   if (e instanceof MissingOutputsError) {
     console.error(e.message);
+    process.exit(1);
+  }
+  if (e instanceof TargetConfigError) {
+    console.error(`${e.message} — nothing was run`);
     process.exit(1);
   }
   throw e;

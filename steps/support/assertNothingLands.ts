@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createKafka, kafkaConfigFromEnv, Topics } from '../../pipeline/kafka/index.ts';
 import type { ChangeRecord } from '../../pipeline/schema/index.ts';
-import { currentPipeline, LANDING_TIMEOUT_MS } from './pipeline.ts';
+import { currentTarget, LANDING_TIMEOUT_MS } from './pipeline.ts';
 
 export interface LandingCaughtUp {
   /** The chargeback filed as the sentinel; it landed. */
@@ -32,7 +32,7 @@ export interface LandingCaughtUp {
  */
 export async function awaitLandingCaughtUp(): Promise<LandingCaughtUp> {
   const started = Date.now();
-  const { apiUrl, landing } = currentPipeline();
+  const { apiUrl, landing } = currentTarget();
   const res = await fetch(`${apiUrl}/chargebacks`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -86,7 +86,7 @@ export async function awaitLandingCaughtUp(): Promise<LandingCaughtUp> {
  */
 export async function assertNothingLands(pred: (r: ChangeRecord) => boolean, what: string): Promise<LandingCaughtUp> {
   const caughtUp = await awaitLandingCaughtUp();
-  const rows = await currentPipeline().landing.rowsWhere(pred);
+  const rows = await currentTarget().landing.rowsWhere(pred);
   assert.equal(
     rows.length,
     0,

@@ -1,7 +1,9 @@
 import { After, AfterAll, BeforeAll, setDefaultTimeout } from '@cucumber/cucumber';
-import { restoreHealthyPipeline, startPipeline, stopPipeline } from './pipeline.ts';
+import { LANDING_TIMEOUT_MS, restoreHealthyPipeline, startPipeline, stopPipeline } from './pipeline.ts';
 
-setDefaultTimeout(120_000);
+// A step may wait for a row twice (it lands, then a late duplicate would): longer against a
+// deployed stack, whose writer commits on 60 s checkpoints.
+setDefaultTimeout(Math.max(120_000, 2 * LANDING_TIMEOUT_MS + 30_000));
 
 // The stack and components start once for the whole run (first start installs moto and the
 // Kafka jars, which can take minutes on a cold cache) and stop after the last scenario.

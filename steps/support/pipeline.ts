@@ -3,14 +3,23 @@ import { applyLocalEnv, resolveDlqQueueUrl } from '../../cli/localEnv.ts';
 import { LandingZone } from '../../pipeline/reconcile/index.ts';
 import { ComponentProcess } from './ComponentProcess.ts';
 import { S3FaultProxy } from '../../fixtures/S3FaultProxy.ts';
+import { landingTimeoutMs, readTarget, TargetConfigError, TargetSpawnError, type Target } from './target.ts';
 
 /** Rollover used by the acceptance suite: short, so a scenario sees its rows within seconds. */
 export const TEST_ROLLOVER = '2s';
 export const TEST_ROLLOVER_MS = 2_000;
-/** How long a scenario waits for a row to land: rollover + poll interval + generous slack for a busy 2-core CI box. */
-export const LANDING_TIMEOUT_MS = 45_000;
+/** How long a scenario waits for a row to land: rollover + poll interval + generous slack for a busy 2-core CI box (longer against a deployed stack). */
+export const LANDING_TIMEOUT_MS = landingTimeoutMs();
 
-export interface RunningPipeline {
+/** Where a scenario sends its requests and looks for its rows: what every @aws step may use. */
+export interface PipelineTarget {
+  apiUrl: string;
+  landing: LandingZone;
+  /** Set when the suite runs against CDC_TARGET (deployed or an already running local stack): nothing here is ours. */
+  target: Target | undefined;
+}
+
+export interface RunningPipeline extends PipelineTarget {
   api: ComponentProcess;
   poller: ComponentProcess;
   writer: ComponentProcess;
@@ -18,8 +27,6 @@ export interface RunningPipeline {
   extraWriter: ComponentProcess | undefined;
   /** The writer reaches S3 through this proxy, so scenarios can take S3 away from it alone. */
   s3Proxy: S3FaultProxy;
-  landing: LandingZone;
-  apiUrl: string;
   dlqQueueUrl: string;
   startedStack: boolean;
   writerEnv: NodeJS.ProcessEnv;
@@ -28,13 +35,22 @@ export interface RunningPipeline {
 }
 
 let pipeline: RunningPipeline | undefined;
+/** The target of a CDC_TARGET run; `pipeline` stays undefined then. */
+let targeted: PipelineTarget | undefined;
 
 /**
  * The real local stack (moto + Apache Kafka, started here if not already up) and the three
  * components as child processes — the same `chargeback-cdc run …` commands an operator uses.
+ * With CDC_TARGET set, none of that: the suite checks the target it was given answers.
  */
-export async function startPipeline(): Promise<RunningPipeline> {
+export async function startPipeline(): Promise<PipelineTarget> {
   if (pipeline) return pipeline;
+  if (targeted) return targeted;
+  const target = readTarget();
+  if (target) {
+    targeted = await checkTarget(target);
+    return targeted;
+  }
   applyLocalEnv();
   const info = await stackUp({ onProgress: (l: string) => console.error(l) });
   const dlqQueueUrl = await resolveDlqQueueUrl();
@@ -44,8 +60,8 @@ export async function startPipeline(): Promise<RunningPipeline> {
   // The writer: through the S3 proxy, and with a short consumer session so that after a SIGKILL
   // the group hands its partitions on within seconds instead of the default 30 s.
   const writerEnv = { ...env, AWS_ENDPOINT_URL: s3Proxy.endpoint, KAFKA_SESSION_TIMEOUT_MS: '6000' };
-  const api = new ComponentProcess('api', ['api'], /listening/, env);
-  const poller = new ComponentProcess('poller', ['poller', '--json'], /"what":"polling"/, env);
+  const api = component('api', ['api'], /listening/, env);
+  const poller = component('poller', ['poller', '--json'], /"what":"polling"/, env);
   const writer = newWriter('writer', writerEnv);
   await Promise.all([api.start(), poller.start(), writer.start()]);
   pipeline = {
@@ -56,6 +72,7 @@ export async function startPipeline(): Promise<RunningPipeline> {
     s3Proxy,
     landing: new LandingZone(process.env.LANDING_BUCKET!),
     apiUrl: `http://127.0.0.1:${process.env.API_PORT}`,
+    target: undefined,
     dlqQueueUrl,
     startedStack: !info.reused,
     writerEnv,
@@ -64,7 +81,37 @@ export async function startPipeline(): Promise<RunningPipeline> {
 }
 
 export function newWriter(name: string, env: NodeJS.ProcessEnv): ComponentProcess {
-  return new ComponentProcess(name, ['writer', '--rollover', TEST_ROLLOVER, '--json'], /"what":"started"/, env);
+  return component(name, ['writer', '--rollover', TEST_ROLLOVER, '--json'], /"what":"started"/, env);
+}
+
+/** Every component the suite runs is made here, so a CDC_TARGET run provably starts none. */
+function component(name: string, args: string[], ready: RegExp, env: NodeJS.ProcessEnv): ComponentProcess {
+  if (process.env.CDC_TARGET)
+    throw new TargetSpawnError(
+      `CDC_TARGET=${process.env.CDC_TARGET}: the suite starts no component (asked for ${name}); only @aws scenarios run against a target`,
+    );
+  return new ComponentProcess(name, args, ready, env);
+}
+
+/**
+ * A target is used as given: its API must answer (any HTTP status: GET / has no route) before
+ * a scenario runs, so an unreachable URL fails once, naming the URL, instead of in every step.
+ */
+async function checkTarget(target: Target): Promise<PipelineTarget> {
+  try {
+    await fetch(`${target.apiUrl}/`, { signal: AbortSignal.timeout(10_000) });
+  } catch (e) {
+    throw new TargetConfigError(
+      `CDC_TARGET=${target.mode}: the API at ${target.apiUrl} does not answer (${(e as Error).message})`,
+      {
+        cause: e,
+      },
+    );
+  }
+  console.error(
+    `acceptance target ${target.mode}: API ${target.apiUrl}, bucket ${target.bucket}, table ${target.table}, Kafka ${target.kafkaBrokers} (${target.kafkaAuth}), AWS ${target.awsEndpoint ?? 'default endpoints'}; starting nothing`,
+  );
+  return { apiUrl: target.apiUrl, landing: new LandingZone(target.bucket), target };
 }
 
 /**
@@ -92,6 +139,7 @@ export async function restoreHealthyPipeline(): Promise<void> {
 }
 
 export async function stopPipeline(): Promise<void> {
+  targeted = undefined;
   if (!pipeline) return;
   const p = pipeline;
   pipeline = undefined;
@@ -100,7 +148,17 @@ export async function stopPipeline(): Promise<void> {
   if (p.startedStack && !process.env.KEEP_STACK) await stackDown();
 }
 
+/** The API and landing zone scenarios use, whether the suite started them or was pointed at them. */
+export function currentTarget(): PipelineTarget {
+  return targeted ?? currentPipeline();
+}
+
+/** The locally started stack and components, for steps that kill, restart or fault them. */
 export function currentPipeline(): RunningPipeline {
+  if (targeted)
+    throw new TargetSpawnError(
+      `CDC_TARGET=${targeted.target!.mode}: this step drives local components, which a target run does not have; tag @aws only scenarios whose steps use currentTarget()`,
+    );
   if (!pipeline)
     throw new Error('the pipeline is not running: a scenario must start with "Given the pipeline is running on the local stack"');
   return pipeline;
