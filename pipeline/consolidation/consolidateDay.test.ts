@@ -1,0 +1,188 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { parquetMetadata } from 'hyparquet';
+import { ALL_HOURS, closeHours, DAY, type LandedPart, landParts, partKey } from '../../fixtures/consolidationDay.ts';
+import { changeRecord } from '../../fixtures/changeRecords.ts';
+import { InMemoryObjectStore } from '../../fixtures/InMemoryObjectStore.ts';
+import { readParquetFile } from '../parquet-writer/index.ts';
+import { canonicalAmount, type ChangeRecord, toUnscaled } from '../schema/index.ts';
+import { consolidateDay } from './consolidateDay.ts';
+import { compareSequenceNumbers } from './consolidationOrder.ts';
+import { DAY_MANIFEST_NAME, parseDayManifest } from './DayManifest.ts';
+import { ConsolidationMismatchError, DayIncompleteError } from './errors.ts';
+
+const OUT = `consolidated/chargebacks/${DAY}/`;
+
+const recordArb = fc.record({
+  cb: fc.constantFrom('cb-9', 'cb-10', 'cb-a', 'cb-Z', 'cb-ä', 'cb-😀'),
+  seq: fc.bigInt({ min: 0n, max: 10n ** 40n }),
+  money: fc.constantFrom(
+    { amount: '0.01', currency: 'USD' },
+    { amount: '99999999999999.9999', currency: 'USD' },
+    { amount: '125000', currency: 'JPY' },
+    { amount: '12.345', currency: 'KWD' },
+  ),
+  reason: fc.constantFrom('plain', 'a, "quoted"\nreason', 'emoji 😀'),
+});
+const dayArb = fc.array(
+  fc.record({ hour: fc.constantFrom('00', '07', '23'), records: fc.array(recordArb, { minLength: 1, maxLength: 30 }) }),
+  { minLength: 1, maxLength: 6 },
+);
+
+type DaySpec = typeof dayArb extends fc.Arbitrary<infer T> ? T : never;
+
+function toParts(spec: DaySpec): LandedPart[] {
+  let i = 0;
+  return spec.map((p, n) => ({
+    hour: p.hour,
+    name: `part-${n}.parquet`,
+    records: p.records.map((r) =>
+      changeRecord(i++, { chargeback_id: r.cb, sequence_number: String(r.seq), ...r.money, reason: r.reason }),
+    ),
+  }));
+}
+
+async function outputRows(store: InMemoryObjectStore): Promise<ChangeRecord[]> {
+  const m = parseDayManifest((await store.getObject(`${OUT}${DAY_MANIFEST_NAME}`))!.body)!;
+  const rows: ChangeRecord[] = [];
+  for (const o of m.outputs) rows.push(...(await readParquetFile((await store.getObject(o.key))!.body)).rows);
+  return rows;
+}
+
+const byEventId = (a: ChangeRecord, b: ChangeRecord) => (a.event_id < b.event_id ? -1 : 1);
+
+describe('consolidateDay', () => {
+  it('writes the landing rows sorted by chargeback_id then sequence number, split by target size, with equal count and sum per currency', async () => {
+    await fc.assert(
+      fc.asyncProperty(dayArb, fc.constantFrom(1, 3_000, 1 << 20), async (spec, targetBytes) => {
+        // Prepare
+        const store = new InMemoryObjectStore();
+        const parts = toParts(spec);
+        await landParts(store, parts);
+        await closeHours(store, parts, ALL_HOURS);
+        // Act
+        const r = await consolidateDay({ store, day: DAY, targetBytes });
+        // Assess: same rows (as a multiset), in order, same totals as the hour manifests
+        const landed = parts.flatMap((p) => p.records).map((x) => ({ ...x, amount: canonicalAmount(x.amount) }));
+        const rows = await outputRows(store);
+        assert.deepEqual([...rows].sort(byEventId), [...landed].sort(byEventId));
+        for (let i = 1; i < rows.length; i++) {
+          const [a, b] = [rows[i - 1]!, rows[i]!];
+          assert.ok(
+            a.chargeback_id < b.chargeback_id ||
+              (a.chargeback_id === b.chargeback_id && compareSequenceNumbers(a.sequence_number, b.sequence_number) <= 0),
+            `row ${i} out of order`,
+          );
+        }
+        assert.equal(r.manifest.rows, landed.length);
+        assert.equal(
+          r.manifest.outputs.reduce((n, o) => n + o.rows, 0),
+          landed.length,
+        );
+        if (targetBytes === 1) assert.equal(r.manifest.outputs.length, landed.length, 'a tiny target gives a file per row');
+        if (targetBytes === 1 << 20) assert.equal(r.manifest.outputs.length, 1);
+        const expected: Record<string, { rows: number; amount: string }> = {};
+        for (const c of [...new Set(landed.map((x) => x.currency))].sort()) {
+          const mine = landed.filter((x) => x.currency === c);
+          const sum = mine.reduce((s, x) => s + toUnscaled(x.amount), 0n);
+          expected[c] = { rows: mine.length, amount: `${sum / 10_000n}.${String(sum % 10_000n).padStart(4, '0')}` };
+        }
+        assert.deepEqual(r.manifest.currencies, expected);
+        assert.deepEqual(
+          r.manifest.inputs.map((f) => f.key),
+          parts.map(partKey).sort(),
+        );
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('sums amounts exactly: 3 × 99999999999999.9999 USD is 299999999999999.9997', async () => {
+    const store = new InMemoryObjectStore();
+    const parts: LandedPart[] = [
+      { hour: '05', name: 'p.parquet', records: [0, 1, 2].map((i) => changeRecord(i, { amount: '99999999999999.9999' })) },
+    ];
+    await landParts(store, parts);
+    await closeHours(store, parts, ALL_HOURS);
+    const r = await consolidateDay({ store, day: DAY });
+    assert.deepEqual(r.manifest.currencies, { USD: { rows: 3, amount: '299999999999999.9997' } });
+  });
+
+  it('keeps the landing schema and writes SNAPPY', async () => {
+    const store = new InMemoryObjectStore();
+    const parts: LandedPart[] = [{ hour: '01', name: 'p.parquet', records: [changeRecord(1), changeRecord(2)] }];
+    await landParts(store, parts);
+    await closeHours(store, parts, ALL_HOURS);
+    const r = await consolidateDay({ store, day: DAY });
+    const out = (await store.getObject(r.manifest.outputs[0]!.key))!.body;
+    const landed = (await store.getObject(partKey(parts[0]!)))!.body;
+    assert.deepEqual((await readParquetFile(out)).schema, (await readParquetFile(landed)).schema);
+    const meta = parquetMetadata(out.buffer.slice(out.byteOffset, out.byteOffset + out.byteLength) as ArrayBuffer);
+    for (const rg of meta.row_groups) for (const c of rg.columns) assert.equal(c.meta_data?.codec, 'SNAPPY');
+  });
+
+  it('refuses a day whose hours are not all closed, naming the missing hours, unless forced', async () => {
+    const store = new InMemoryObjectStore();
+    const parts: LandedPart[] = [
+      { hour: '02', name: 'a.parquet', records: [changeRecord(1)] },
+      { hour: '17', name: 'b.parquet', records: [changeRecord(2, { currency: 'JPY', amount: '500' })] },
+    ];
+    await landParts(store, parts);
+    await closeHours(
+      store,
+      parts,
+      ALL_HOURS.filter((h) => h !== '02' && h !== '17'),
+    );
+    const before = store.mutations;
+    await assert.rejects(consolidateDay({ store, day: DAY }), (e: unknown) => {
+      assert.ok(e instanceof DayIncompleteError);
+      assert.deepEqual(e.missingHours, ['02', '17']);
+      assert.match(e.message, /no _manifest\.json for hour\(s\) 02, 17.*--force/);
+      return true;
+    });
+    assert.equal(store.mutations, before, 'nothing written by the refusal');
+    const r = await consolidateDay({ store, day: DAY, force: true });
+    assert.equal(r.manifest.complete, false);
+    assert.deepEqual(r.manifest.missingHours, ['02', '17']);
+    assert.equal(r.manifest.rows, 2);
+    assert.deepEqual(
+      r.manifest.inputs.map((f) => f.rows),
+      [1, 1],
+    );
+  });
+
+  it('changes nothing on a rerun', async () => {
+    const store = new InMemoryObjectStore();
+    const parts: LandedPart[] = [{ hour: '03', name: 'a.parquet', records: [changeRecord(1), changeRecord(2)] }];
+    await landParts(store, parts);
+    await closeHours(store, parts, ALL_HOURS);
+    const first = await consolidateDay({ store, day: DAY, targetBytes: 1 });
+    const before = store.mutations;
+    const second = await consolidateDay({ store, day: DAY, targetBytes: 1 });
+    assert.equal(second.status, 'up-to-date');
+    assert.equal(store.mutations, before, 'no write at all');
+    assert.deepEqual(second.manifest, first.manifest);
+  });
+
+  it('writes no manifest when an input does not match its hour manifest', async () => {
+    const store = new InMemoryObjectStore();
+    const parts: LandedPart[] = [{ hour: '03', name: 'a.parquet', records: [changeRecord(1)] }];
+    await landParts(store, parts);
+    await closeHours(store, parts, ALL_HOURS);
+    await landParts(store, [{ ...parts[0]!, records: [changeRecord(1), changeRecord(2)] }]); // rewritten behind the closer's back
+    await assert.rejects(consolidateDay({ store, day: DAY }), ConsolidationMismatchError);
+    assert.equal(await store.exists(`${OUT}${DAY_MANIFEST_NAME}`), false);
+  });
+
+  it('consolidates an empty complete day into a manifest with no outputs', async () => {
+    const store = new InMemoryObjectStore();
+    await closeHours(store, [], ALL_HOURS);
+    const r = await consolidateDay({ store, day: DAY });
+    assert.deepEqual([r.manifest.rows, r.manifest.outputs, r.manifest.complete], [0, [], true]);
+  });
+
+  it('refuses a day that is not YYYY-MM-DD', async () => {
+    await assert.rejects(consolidateDay({ store: new InMemoryObjectStore(), day: '2026-02-30' }), /YYYY-MM-DD, got "2026-02-30"/);
+  });
+});

@@ -1,0 +1,32 @@
+/**
+ * Daily consolidation: one UTC day of the landing zone, once its 24 hours are complete, into
+ * sorted part files of a target size under `consolidated/chargebacks/YYYY-MM-DD/`, with a
+ * manifest written last that is the only thing readers trust. See README.md.
+ */
+
+/**
+ * Consolidates a day (a rerun over the same inputs writes nothing).
+ *
+ * @example
+ * const store = new LandingStore(s3ClientFor(awsClientConfigFromEnv()), { bucket: 'chargeback-cdc-landing' });
+ * const r = await consolidateDay({ store, day: '2026-01-31' }); // DayIncompleteError names the hours still open
+ * console.log(r.status, r.manifest.outputs.length, r.manifest.currencies);
+ */
+export {
+  consolidateDay,
+  DEFAULT_CONSOLIDATED_PREFIX,
+  DEFAULT_TARGET_BYTES,
+  type ConsolidateDayOptions,
+  type ConsolidationResult,
+} from './consolidateDay.ts';
+
+/**
+ * The day manifest, for readers: a consolidated day's files are exactly `outputs`.
+ *
+ * @example
+ * const m = parseDayManifest(body); // s3://<bucket>/consolidated/chargebacks/2026-01-31/_manifest.json
+ * if (m) for (const o of m.outputs) read(o.key);
+ */
+export { DAY_MANIFEST_NAME, DAY_MANIFEST_VERSION, parseDayManifest, type DayManifest, type DayFile } from './DayManifest.ts';
+export { compareSequenceNumbers, compareConsolidatedRows } from './consolidationOrder.ts';
+export * from './errors.ts';
