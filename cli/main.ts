@@ -178,6 +178,28 @@ program
   });
 
 program
+  .command('consolidate')
+  .description(
+    'consolidate one UTC day of the landing zone into consolidated/chargebacks/YYYY-MM-DD/ (sorted by chargeback_id, then sequence number; part files of a target size; _manifest.json written last, the only thing readers trust); refuses (exit 3) until all 24 hours have a completeness marker; a rerun changes nothing',
+  )
+  .requiredOption('--day <YYYY-MM-DD>', 'the UTC day to consolidate')
+  .option('--force', 'consolidate even if some hours have no _manifest.json yet (the manifest then says complete: false)')
+  .option(
+    '--target-size <size>',
+    'size at which a consolidated part file rolls, e.g. 128MiB, 64MB, 1000000 (default: CONSOLIDATION_TARGET_BYTES or 128MiB)',
+  )
+  .option('--json', 'print the result and the manifest as one JSON object')
+  .action(async (o) => {
+    await applyLocalEnv();
+    process.exitCode = await (await import('./commands/consolidate.ts')).runConsolidate({
+      day: o.day,
+      force: !!o.force,
+      json: !!o.json,
+      ...(o.targetSize === undefined ? {} : { targetSize: o.targetSize }),
+    });
+  });
+
+program
   .command('bench')
   .description(
     'benchmarks (also `npm run bench`): every stage against its ceiling and the real Flink job, side by side in one run',
