@@ -37,10 +37,19 @@ export function topicSpecs(cfg: StackConfig): TopicSpec[] {
  * partition a chargeback_id lands on.
  */
 export async function ensureTopics(admin: Admin, specs: TopicSpec[]): Promise<TopicInfo[]> {
-  await admin.createTopics({
-    waitForLeaders: true,
-    topics: specs.map(createSpec),
-  });
+  // Not kafkajs's waitForLeaders: it retries only LEADER_NOT_AVAILABLE, and a broker that has just
+  // created (or re-created) a topic may first answer UNKNOWN_TOPIC_OR_PARTITION for it. Both mean "not yet".
+  await admin.createTopics({ waitForLeaders: false, topics: specs.map(createSpec) });
+  const led = await waitUntil(
+    async () => {
+      const { topics } = await admin.fetchTopicMetadata({ topics: specs.map((s) => s.name) });
+      const ready = topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0));
+      return ready && topics.length === specs.length ? true : undefined;
+    },
+    { timeoutMs: 30_000, intervalMs: 100 },
+  );
+  if (!led.ok)
+    throw new ResetFailedError(`Kafka topics ${specs.map((s) => s.name).join(', ')} have no leader yet: ${led.reason}`);
   const infos = await describeTopics(admin, specs);
   for (const spec of specs) {
     const info = infos.find((i) => i.name === spec.name);
