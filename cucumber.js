@@ -10,6 +10,7 @@ export default {
   import: ['steps/**/*.ts'],
   ...(namesFeatures ? {} : { paths: ['features/**/*.feature'] }),
   format: ['progress', 'summary', 'html:reports/cucumber.html', 'junit:reports/cucumber.junit.xml', 'json:reports/cucumber.json'],
-  tags: 'not @aws and not @slow',
+  // @aws scenarios also run here: they are the ones `npm run test:aws` runs against a deployed stack.
+  tags: 'not @slow',
   strict: true,
 };
