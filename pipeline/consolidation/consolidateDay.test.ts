@@ -10,7 +10,7 @@ import { canonicalAmount, type ChangeRecord, toUnscaled } from '../schema/index.
 import { consolidateDay } from './consolidateDay.ts';
 import { compareSequenceNumbers } from './consolidationOrder.ts';
 import { DAY_MANIFEST_NAME, parseDayManifest } from './DayManifest.ts';
-import { ConsolidationMismatchError, DayIncompleteError } from './errors.ts';
+import { ConcurrentConsolidationError, ConsolidationMismatchError, DayIncompleteError } from './errors.ts';
 
 const OUT = `consolidated/chargebacks/${DAY}/`;
 
@@ -163,6 +163,28 @@ describe('consolidateDay', () => {
     assert.equal(second.status, 'up-to-date');
     assert.equal(store.mutations, before, 'no write at all');
     assert.deepEqual(second.manifest, first.manifest);
+  });
+
+  it('does not overwrite a manifest another run committed meanwhile (the commit is conditional)', async () => {
+    // Prepare: a forced day, then hour 23 closes; another run commits just before this one does.
+    const store = new InMemoryObjectStore();
+    const late: LandedPart = { hour: '23', name: 'late.parquet', records: [changeRecord(2)] };
+    const parts: LandedPart[] = [{ hour: '03', name: 'a.parquet', records: [changeRecord(1)] }, late];
+    await landParts(store, parts.slice(0, 1));
+    await closeHours(store, parts, ALL_HOURS.slice(0, 23));
+    await consolidateDay({ store, day: DAY, force: true });
+    await landParts(store, [late]);
+    await closeHours(store, parts, ['23']);
+    const theirs = new TextEncoder().encode('{"another":"run"}\n');
+    const racing = Object.assign(Object.create(store) as InMemoryObjectStore, {
+      putObject: async (key: string, body: Uint8Array, condition?: { ifMatch?: string; ifNoneMatch?: '*' }) => {
+        if (key.endsWith(DAY_MANIFEST_NAME)) await store.putObject(key, theirs);
+        return store.putObject(key, body, condition);
+      },
+    });
+    // Act + Assess
+    await assert.rejects(consolidateDay({ store: racing, day: DAY }), ConcurrentConsolidationError);
+    assert.deepEqual((await store.getObject(`${OUT}${DAY_MANIFEST_NAME}`))!.body, theirs);
   });
 
   it('writes no manifest when an input does not match its hour manifest', async () => {

@@ -132,7 +132,7 @@ describe('a crash mid-run leaves readers a consistent day', () => {
           }
         },
       ),
-      { numRuns: 80 },
+      { numRuns: 50 },
     );
   });
 });
