@@ -62,8 +62,9 @@ Given(
       })),
       waitForLeaders: true,
     });
-    await admin.disconnect();
-    const producer = kafka().producer();
+    // Idempotent: a send retried on a busy broker must not write the fixture twice (poison records
+    // would then be dead-lettered twice, from two offsets, and the comparison below would fail).
+    const producer = kafka().producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
     // One send: every chargeback's messages reach its partition in the fixture's order.
     await producer.send({
@@ -71,6 +72,10 @@ Given(
       messages: messages.map(({ key, value, headers }) => ({ key, value, ...(headers ? { headers } : {}) })),
     });
     await producer.disconnect();
+    const ends = await admin.fetchTopicOffsets(topic);
+    await admin.disconnect();
+    const held = ends.reduce((n, e) => n + Number(BigInt(e.high) - BigInt(e.low)), 0);
+    assert.equal(held, messages.length, `the contract topic must hold the fixture exactly once (${messages.length} records)`);
     this.contract = {
       runId,
       topic,
