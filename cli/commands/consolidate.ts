@@ -5,6 +5,7 @@ import {
   DayIncompleteError,
   DEFAULT_CONSOLIDATED_PREFIX,
   DEFAULT_TARGET_BYTES,
+  StorageUnavailableError,
 } from '../../pipeline/consolidation/index.ts';
 import {
   DEFAULT_LANDING_BUCKET,
@@ -15,6 +16,8 @@ import {
 
 /** Exit code of a refusal because hours are still open: distinct from 1 (a failure), so a scheduler can tell "not yet" from "broken". */
 export const EXIT_DAY_INCOMPLETE = 3;
+/** About 25 s of backoff in all. */
+const MAX_STORAGE_ATTEMPTS = 8;
 
 const UNITS: Record<string, number> = { '': 1, b: 1, kb: 1e3, mb: 1e6, gb: 1e9, kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30 };
 
@@ -45,10 +48,15 @@ export async function runConsolidate(o: { day: string; force: boolean; targetSiz
         : DEFAULT_TARGET_BYTES;
   const store = new LandingStore(s3ClientFor(awsClientConfigFromEnv()), {
     bucket: env.LANDING_BUCKET || DEFAULT_LANDING_BUCKET,
-    onRetry: (i) =>
+    // The store retries transient errors forever (right for the writer, which holds offsets back
+    // meanwhile); a batch job should instead fail after a while and leave it to the next run.
+    onRetry: (i) => {
+      if (i.attempt >= MAX_STORAGE_ATTEMPTS)
+        throw new StorageUnavailableError(`${i.error.message} (gave up after ${i.attempt} attempts)`, { cause: i.error });
       console.error(
         `[consolidate] ${i.operation} failed (attempt ${i.attempt}), retrying in ${i.delayMs} ms: ${i.error.message}`,
-      ),
+      );
+    },
   });
   try {
     const r = await consolidateDay({

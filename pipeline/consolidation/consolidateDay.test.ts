@@ -152,6 +152,18 @@ describe('consolidateDay', () => {
     );
   });
 
+  it('marks a forced day complete once its open hours close, even when they got no files', async () => {
+    const store = new InMemoryObjectStore();
+    const parts: LandedPart[] = [{ hour: '03', name: 'a.parquet', records: [changeRecord(1)] }];
+    await landParts(store, parts);
+    await closeHours(store, parts, ALL_HOURS.slice(0, 23));
+    const forced = await consolidateDay({ store, day: DAY, force: true });
+    await closeHours(store, parts, ['23']);
+    const complete = await consolidateDay({ store, day: DAY });
+    assert.deepEqual([forced.manifest.complete, complete.status, complete.manifest.complete], [false, 'consolidated', true]);
+    assert.deepEqual(complete.manifest.outputs, forced.manifest.outputs, 'the same files, rewritten with the same bytes');
+  });
+
   it('changes nothing on a rerun', async () => {
     const store = new InMemoryObjectStore();
     const parts: LandedPart[] = [{ hour: '03', name: 'a.parquet', records: [changeRecord(1), changeRecord(2)] }];

@@ -74,7 +74,10 @@ export async function consolidateDay(options: ConsolidateDayOptions): Promise<Co
 
   const current = await store.getObject(manifestKey);
   const previous = current && parseDayManifest(current.body);
-  if (previous?.run === run && (await allExist(store, previous.outputs))) {
+  // Same run id means the same output bytes; the manifest may still differ in what it says of the
+  // hours (a day forced while hours were open, whose hours then closed without new files).
+  const sameHours = JSON.stringify(previous?.missingHours) === JSON.stringify(inputs.missingHours);
+  if (previous?.run === run && sameHours && (await allExist(store, previous.outputs))) {
     return { status: 'up-to-date', manifestKey, manifest: previous, deleted: await deleteUnlisted(store, dayPrefix, previous) };
   }
 

@@ -45,3 +45,9 @@ export class ConcurrentConsolidationError extends ConsolidationError {
   static override readonly code = 'CONS_CONCURRENT';
   override readonly canRetry = true;
 }
+
+/** S3 kept failing with errors that are usually transient (throttling, timeouts, a bucket not yet there); the next scheduled run retries. */
+export class StorageUnavailableError extends ConsolidationError {
+  static override readonly code = 'CONS_STORAGE_UNAVAILABLE';
+  override readonly canRetry = true;
+}
