@@ -15,7 +15,7 @@ start=$SECONDS
 suite_bg "typecheck" npx tsc --noEmit -p tsconfig.json
 suite "lint (biome)" npx biome check .
 # shellcheck disable=SC2046
-suite "unit and property tests" node_tests_sharded "$REPORTS/unit.tap" 6 $(unit_test_files) $(infra_unit_test_files)
+suite "unit and property tests" node_tests_sharded "$REPORTS/unit.tap" 8 $(unit_test_files) $(infra_unit_test_files)
 suite_bg_wait "typecheck"
 echo ""
 echo "test:fast: $((SECONDS - start)) s"
