@@ -2,6 +2,7 @@ import { createWriteStream, mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { ALLOWED_TRANSITIONS, type ChargebackStatus } from '../../pipeline/schema/index.ts';
+import { progressLine } from '../progressLine.ts';
 
 const CURRENCIES = [
   ['USD', 2],
@@ -102,15 +103,16 @@ export async function runLoad(o: {
     });
   }
 
+  const line = progressLine();
   const bar = setInterval(() => progress(), 250);
-  const progress = () => {
+  const progress = (last = false) => {
     if (o.json) return;
     const pct = done / o.count;
     const width = 30;
     const rate = done / Math.max(0.001, (Date.now() - started) / 1000);
-    process.stderr.write(
-      `\r\x1b[2K[${'#'.repeat(Math.round(pct * width)).padEnd(width, '.')}] ${done}/${o.count} ${rate.toFixed(0)} req/s, ${counts.errors} errors`,
-    );
+    const text = `[${'#'.repeat(Math.round(pct * width)).padEnd(width, '.')}] ${done}/${o.count} ${rate.toFixed(0)} req/s, ${counts.errors} errors`;
+    if (last) line.finish(text);
+    else line.update(text);
   };
   const worker = async () => {
     while (issued < o.count) {
@@ -130,7 +132,7 @@ export async function runLoad(o: {
   };
   await Promise.all(Array.from({ length: o.concurrency }, worker));
   clearInterval(bar);
-  progress();
+  progress(true);
   await new Promise((r) => log.end(r));
   const seconds = (Date.now() - started) / 1000;
   const summary = {

@@ -10,6 +10,7 @@ import {
   reconcileMoney,
   type MoneyGrouping,
 } from '../../pipeline/reconcile/index.ts';
+import { progressLine } from '../progressLine.ts';
 
 /**
  * `chargeback-cdc reconcile`: every change in the table's DynamoDB stream against every landed
@@ -19,7 +20,10 @@ import {
  */
 export async function runReconcile(o: { json: boolean; by?: MoneyGrouping }): Promise<number> {
   const aws = awsClientConfigFromEnv();
-  const progress = (line: string) => !o.json && process.stderr.write(`\r\x1b[2K${line}`);
+  const line = progressLine();
+  const progress = (text: string) => {
+    if (!o.json) line.update(text);
+  };
   if (o.by) {
     // `--by hour|chargeback`: the same two sources, compared in money terms instead of per change.
     const r = await reconcileMoney({
@@ -33,7 +37,7 @@ export async function runReconcile(o: { json: boolean; by?: MoneyGrouping }): Pr
     });
     if (o.json) console.log(JSON.stringify(r));
     else {
-      process.stderr.write('\r\x1b[2K');
+      line.clear();
       console.log(formatMoneyReconciliation(r).join('\n'));
     }
     return r.ok ? 0 : 2;
@@ -50,7 +54,7 @@ export async function runReconcile(o: { json: boolean; by?: MoneyGrouping }): Pr
   // Rows older than the oldest change still in the stream (AWS trims after 24 h) cannot be checked.
   const inWindow = history.oldestEventTime ? rows.filter((r) => r.row.event_time >= history.oldestEventTime!) : rows;
   const report = reconcile(history.changes, inWindow);
-  if (!o.json) process.stderr.write('\r\x1b[2K');
+  if (!o.json) line.clear();
   const summary = {
     ...report,
     poisonInStream: history.poison.length,
