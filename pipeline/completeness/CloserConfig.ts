@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { awsClientConfigFromEnv } from '../aws/index.ts';
+import { definedOnly, envReader } from '../config/index.ts';
 import { KafkaAuth, kafkaConfigFromEnv, Topics } from '../kafka/index.ts';
 import { BucketBy, DEFAULT_LANDING_BUCKET, DEFAULT_LANDING_PREFIX } from '../parquet-writer/index.ts';
 import type { CloserEvent } from './CloserEvent.ts';
@@ -69,15 +70,8 @@ export function resolveCloserConfig(input: CloserConfig = {}): ResolvedCloserCon
  */
 export function closerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): CloserConfig {
   const kafka = kafkaConfigFromEnv('hour-closer', env);
-  const str = (name: string) => (env[name] === undefined || env[name] === '' ? undefined : env[name]);
-  const num = (name: string): number | undefined => {
-    const v = str(name);
-    if (v === undefined) return undefined;
-    const n = Number(v);
-    if (!Number.isFinite(n)) throw new CloserConfigError(`${name}=${JSON.stringify(v)} is not a number`);
-    return n;
-  };
-  const out: Record<string, unknown> = {
+  const { str, num } = envReader(env, (message) => new CloserConfigError(message));
+  return definedOnly({
     brokers: kafka.brokers,
     kafkaAuth: kafka.auth,
     region: kafka.region,
@@ -86,10 +80,9 @@ export function closerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Close
     prefix: str('LANDING_PREFIX'),
     groupId: str('WRITER_GROUP_ID'),
     topic: str('KAFKA_TOPIC'),
-    bucketBy: str('BUCKET_BY'),
+    bucketBy: str('BUCKET_BY') as CloserConfig['bucketBy'],
     graceMs: num('CLOSER_GRACE_MS'),
     pollMs: num('CLOSER_POLL_MS'),
     stateKey: str('CLOSER_STATE_KEY'),
-  };
-  return Object.fromEntries(Object.entries(out).filter(([, v]) => v !== undefined)) as CloserConfig;
+  });
 }

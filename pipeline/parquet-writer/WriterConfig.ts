@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { awsClientConfigFromEnv } from '../aws/index.ts';
+import { definedOnly, envReader } from '../config/index.ts';
 import { KafkaAuth, kafkaConfigFromEnv, Topics } from '../kafka/index.ts';
 import { BucketBy } from './BucketAssigner.ts';
 import { DEFAULT_DEDUP_WINDOW } from './DuplicateFilter.ts';
@@ -104,16 +105,8 @@ export function resolveWriterConfig(input: WriterConfig = {}): ResolvedWriterCon
  */
 export function writerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): WriterConfig {
   const kafka = kafkaConfigFromEnv('parquet-writer', env);
-  const num = (name: string): number | undefined => {
-    const v = env[name];
-    if (v === undefined || v === '') return undefined;
-    const n = Number(v);
-    if (!Number.isFinite(n)) throw new WriterConfigError(`${name}=${JSON.stringify(v)} is not a number`);
-    return n;
-  };
-  const str = (name: string): string | undefined => (env[name] === undefined || env[name] === '' ? undefined : env[name]);
-  const drop = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
-  return drop({
+  const { str, num } = envReader(env, (message) => new WriterConfigError(message));
+  return definedOnly({
     brokers: kafka.brokers,
     kafkaAuth: kafka.auth,
     region: kafka.region,
