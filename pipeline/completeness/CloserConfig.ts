@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { awsClientConfigFromEnv } from '../aws/index.ts';
-import { definedOnly, envReader } from '../config/index.ts';
+import { definedOnly, envReader, parseConfig } from '../config/index.ts';
 import { KafkaAuth, kafkaConfigFromEnv, Topics } from '../kafka/index.ts';
 import { BucketBy, DEFAULT_LANDING_BUCKET, DEFAULT_LANDING_PREFIX } from '../parquet-writer/index.ts';
 import type { CloserEvent } from './CloserEvent.ts';
@@ -55,12 +55,7 @@ export type CloserConfig = z.input<typeof CloserConfig>;
 export type ResolvedCloserConfig = z.output<typeof CloserConfig>;
 
 export function resolveCloserConfig(input: CloserConfig = {}): ResolvedCloserConfig {
-  const r = CloserConfig.safeParse(input);
-  if (!r.success) {
-    const issues = r.error.issues.map((i) => `${i.path.join('.') || 'config'}: ${i.message}`).join('; ');
-    throw new CloserConfigError(`invalid hour-closer config: ${issues}`);
-  }
-  return r.data;
+  return parseConfig(CloserConfig, input, 'hour-closer', (message) => new CloserConfigError(message));
 }
 
 /**

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { awsClientConfigFromEnv } from '../aws/index.ts';
-import { definedOnly, envReader } from '../config/index.ts';
+import { definedOnly, envReader, parseConfig } from '../config/index.ts';
 import { KafkaAuth, kafkaConfigFromEnv, Topics } from '../kafka/index.ts';
 import { BucketBy } from './BucketAssigner.ts';
 import { DEFAULT_DEDUP_WINDOW } from './DuplicateFilter.ts';
@@ -88,12 +88,7 @@ export type WriterConfig = z.input<typeof WriterConfig>;
 export type ResolvedWriterConfig = z.output<typeof WriterConfig>;
 
 export function resolveWriterConfig(input: WriterConfig = {}): ResolvedWriterConfig {
-  const r = WriterConfig.safeParse(input);
-  if (!r.success) {
-    const issues = r.error.issues.map((i) => `${i.path.join('.') || 'config'}: ${i.message}`).join('; ');
-    throw new WriterConfigError(`invalid parquet-writer config: ${issues}`);
-  }
-  return r.data;
+  return parseConfig(WriterConfig, input, 'parquet-writer', (message) => new WriterConfigError(message));
 }
 
 /**
