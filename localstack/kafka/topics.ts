@@ -41,16 +41,17 @@ export async function ensureTopics(admin: Admin, specs: TopicSpec[]): Promise<To
   // created (or re-created) a topic may first answer UNKNOWN_TOPIC_OR_PARTITION for it. Both mean "not yet".
   await admin.createTopics({ waitForLeaders: false, topics: specs.map(createSpec) });
   const led = await waitUntil(
-    async () => {
+    async (): Promise<TopicInfo[] | undefined> => {
       const { topics } = await admin.fetchTopicMetadata({ topics: specs.map((s) => s.name) });
       const ready = topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0));
-      return ready && topics.length === specs.length ? true : undefined;
+      if (!ready || topics.length !== specs.length) return undefined;
+      return specs.map((s) => ({ name: s.name, partitions: topics.find((t) => t.name === s.name)?.partitions.length ?? 0 }));
     },
     { timeoutMs: 30_000, intervalMs: 100 },
   );
   if (!led.ok)
     throw new ResetFailedError(`Kafka topics ${specs.map((s) => s.name).join(', ')} have no leader yet: ${led.reason}`);
-  const infos = await describeTopics(admin, specs);
+  const infos = led.value;
   for (const spec of specs) {
     const info = infos.find((i) => i.name === spec.name);
     if (info?.partitions !== spec.partitions) {
@@ -77,11 +78,6 @@ export async function recreateTopics(admin: Admin, specs: TopicSpec[]): Promise<
   });
   if (!gone.ok) throw new ResetFailedError(`Kafka topics ${existing.join(', ')} were not deleted: ${gone.reason}`);
   return ensureTopics(admin, specs);
-}
-
-async function describeTopics(admin: Admin, specs: TopicSpec[]): Promise<TopicInfo[]> {
-  const { topics } = await admin.fetchTopicMetadata({ topics: specs.map((s) => s.name) });
-  return specs.map((s) => ({ name: s.name, partitions: topics.find((t) => t.name === s.name)?.partitions.length ?? 0 }));
 }
 
 function createSpec(s: TopicSpec) {
