@@ -1,8 +1,7 @@
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import { z } from 'zod';
 import { Topics } from '../pipeline/kafka/index.ts';
 import { StackConfigError } from './errors.ts';
+import { cdcHome } from '../pipeline/config/index.ts';
 
 /** Resource names of the local contract (DESIGN §3, fixed). Every module imports them from here. */
 export const LocalNames = {
@@ -63,7 +62,7 @@ export type StackConfig = z.infer<typeof StackConfigSchema>;
  */
 export function loadStackConfig(env: NodeJS.ProcessEnv = process.env, overrides: { backend?: Backend } = {}): StackConfig {
   const backend = overrides.backend ?? env.LOCAL_STACK ?? Backend.AUTO;
-  const home = env.CHARGEBACK_CDC_HOME || join(homedir(), '.cache', 'chargeback-cdc');
+  const home = cdcHome(env);
   const shared = { backend, home, topicPartitions: Topics.PARTITIONS, names: { ...LocalNames } };
   const candidate =
     backend === Backend.EXTERNAL

@@ -1,8 +1,8 @@
 import { createWriteStream, mkdirSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { ALLOWED_TRANSITIONS, type ChargebackStatus } from '../../pipeline/schema/index.ts';
 import { progressLine } from '../progressLine.ts';
+import { cdcHome } from '../../pipeline/config/index.ts';
 
 const CURRENCIES = [
   ['USD', 2],
@@ -42,7 +42,7 @@ export async function runLoad(o: {
   apiUrl: string;
   json: boolean;
 }): Promise<number> {
-  const dir = join(process.env.CHARGEBACK_CDC_HOME ?? join(homedir(), '.cache', 'chargeback-cdc'), 'load');
+  const dir = join(cdcHome(), 'load');
   mkdirSync(dir, { recursive: true });
   const logFile = join(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`);
   const log = createWriteStream(logFile);

@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import { homedir } from 'node:os';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -16,6 +15,7 @@ import {
   type EsmEvent,
   type EsmSettings,
 } from '../../localstack/event-source-mapping/index.ts';
+import { cdcHome } from '../../pipeline/config/index.ts';
 
 const ITERATOR_AGE_HOLD_MS = 5_000;
 
@@ -56,7 +56,7 @@ export async function startPoller(
   const ports = opts.ports ?? createPorts();
   const processBatch = createStreamProcessor(ports);
   const counts = { published: 0, deadLettered: 0 };
-  const home = process.env.CHARGEBACK_CDC_HOME ?? join(homedir(), '.cache', 'chargeback-cdc');
+  const home = cdcHome();
   const esm = new EventSourceMapping(
     {
       ddb: new DynamoDBClient(aws),

@@ -1,9 +1,9 @@
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { readdir, readFile, rm } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { snapshotOf, type MetricsRegistry, type MetricsSnapshot } from '../../pipeline/metrics/index.ts';
 import { isAlive } from '../../localstack/DetachedProcess.ts';
+import { cdcHome } from '../../pipeline/config/index.ts';
 
 /**
  * Cross-process collection for local runs: each component process (`run api|poller|writer`, `up`)
@@ -12,7 +12,7 @@ import { isAlive } from '../../localstack/DetachedProcess.ts';
 
 /** `${CHARGEBACK_CDC_HOME:-~/.cache/chargeback-cdc}/run/metrics`: where component processes leave their snapshots. */
 export function metricsRunDir(env: NodeJS.ProcessEnv = process.env): string {
-  return join(env.CHARGEBACK_CDC_HOME ?? join(homedir(), '.cache', 'chargeback-cdc'), 'run', 'metrics');
+  return join(cdcHome(env), 'run', 'metrics');
 }
 
 /** A snapshot not rewritten for this long belongs to a hung process, or its pid was reused: ignored. */

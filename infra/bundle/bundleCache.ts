@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import path from 'node:path';
 import type { Bundle, BundleOptions } from './bundleLambda.ts';
+import { cdcHome } from '../../pipeline/config/index.ts';
 
 /**
  * Lambda bundles kept between processes, so a synth (and every synth test file, each its own
@@ -26,7 +26,7 @@ export function bundleCacheRoot(env: NodeJS.ProcessEnv = process.env): string | 
   const configured = env.CHARGEBACK_CDC_BUNDLE_CACHE;
   if (configured === 'off') return undefined;
   if (configured) return configured;
-  return path.join(env.CHARGEBACK_CDC_HOME || path.join(homedir(), '.cache', 'chargeback-cdc'), 'lambda-bundles');
+  return path.join(cdcHome(env), 'lambda-bundles');
 }
 
 export function cacheKey(entry: string, options: BundleOptions, exportName: string, esbuildVersion: string): string {

@@ -8,3 +8,4 @@
  */
 export { definedOnly, envReader, type EnvReader } from './envReader.ts';
 export { parseConfig } from './parseConfig.ts';
+export { cdcHome } from './cdcHome.ts';

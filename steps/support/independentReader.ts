@@ -1,9 +1,9 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { cdcHome } from '../../pipeline/config/index.ts';
 
 const run = promisify(execFile);
 
@@ -18,7 +18,7 @@ export interface DumpedFile {
 }
 
 function venvDir(): string {
-  return join(process.env.CHARGEBACK_CDC_HOME ?? join(homedir(), '.cache', 'chargeback-cdc'), 'venv-tools');
+  return join(cdcHome(), 'venv-tools');
 }
 
 /** Installs pyarrow into its own venv on first use (a marker file makes later calls free). */
