@@ -25,7 +25,6 @@ suite_bg "flink job (maven)" nice -n 10 bash pipeline/flink-job/test.sh
 suite_bg "infra (synth, validate, bundles, checkov)" nice -n 10 bash infra/scripts/test-infra.sh
 suite_bg "typecheck" nice -n 10 npx tsc --noEmit -p tsconfig.json
 suite_bg "lint (biome)" nice -n 10 npx biome check .
-# shellcheck disable=SC2046
 suite_bg "unit and property tests" nice -n 10 bash -c 'source scripts/test-lib.sh && TEST_CONCURRENCY=1 node_tests_sharded "$REPORTS/unit.tap" 2 $(unit_test_files)'
 bash scripts/ensure-chromium.sh >reports/logs/chromium.log 2>&1 &
 chromium_pid=$!
@@ -41,8 +40,10 @@ if [ -n "$integration_files" ]; then
 fi
 # The Flink scenarios run the JAR that suite builds: never start them while Maven may be writing it.
 suite_bg_wait "flink job (maven)"
-wait "$chromium_pid" || echo "chromium: unavailable; the dashboard scenario will fail and say why"
+wait "$chromium_pid"
+chromium_rc=$?
 cat reports/logs/chromium.log
+[ "$chromium_rc" -eq 0 ] || echo "chromium: unavailable; the dashboard scenario will fail and say why"
 suite "acceptance (cucumber)" npx cucumber-js
 if [ "$already_up" != 1 ]; then
   node bin/chargeback-cdc.js stack down >/dev/null 2>&1
