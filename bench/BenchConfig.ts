@@ -1,3 +1,4 @@
+import { CONSOLIDATION_HOURS, CONSOLIDATION_PARTS_PER_HOUR } from './stages/consolidation.ts';
 import { BenchMode } from './summary.ts';
 
 /**
@@ -26,6 +27,8 @@ export interface BenchConfig {
   };
   /** `--only campaign`: changes through the API while faults are injected. */
   campaign: { changes: number; faults: number; ratePerS: number; rolloverMs: number };
+  /** `consolidation`: the rows of the landed day (BENCH_CONSOLIDATION_ROWS), and how long the worker may take. */
+  consolidation: { rows: number; timeoutMs: number };
 }
 
 /** A positive whole number from the environment, or the default. */
@@ -38,14 +41,19 @@ function envInt(name: string, dflt: number, env: NodeJS.ProcessEnv): number {
 }
 
 /**
- * The fault stages' sizes: BENCH_CATCHUP_SESSIONS (comma list of ms, first = baseline),
- * BENCH_CATCHUP_KILLS, BENCH_CATCHUP_STORM (writer starts in the 8–26 s kill storm),
- * BENCH_CAMPAIGN_CHANGES, BENCH_CAMPAIGN_FAULTS, BENCH_CAMPAIGN_RATE (requests/s).
+ * The sizes of the stages the environment can set: BENCH_CATCHUP_SESSIONS (comma list of ms,
+ * first = baseline), BENCH_CATCHUP_KILLS, BENCH_CATCHUP_STORM (writer starts in the 8–26 s kill
+ * storm), BENCH_CAMPAIGN_CHANGES, BENCH_CAMPAIGN_FAULTS, BENCH_CAMPAIGN_RATE (requests/s),
+ * BENCH_CONSOLIDATION_ROWS (rows of the landed day, at least 96: one per part file).
  */
-function faultStages(quick: boolean, env: NodeJS.ProcessEnv): Pick<BenchConfig, 'catchUp' | 'campaign'> {
+function envSizedStages(quick: boolean, env: NodeJS.ProcessEnv): Pick<BenchConfig, 'catchUp' | 'campaign' | 'consolidation'> {
   const sessions = (env.BENCH_CATCHUP_SESSIONS ?? '30000,10000,6000').split(',').map((s) => Number(s.trim()));
   if (sessions.some((s) => !Number.isInteger(s) || s < 6_000))
     throw new Error(`BENCH_CATCHUP_SESSIONS must be a comma list of milliseconds ≥ 6000, got ${env.BENCH_CATCHUP_SESSIONS}`);
+  const consolidationRows = envInt('BENCH_CONSOLIDATION_ROWS', quick ? 200_000 : 1_000_000, env);
+  const parts = CONSOLIDATION_HOURS * CONSOLIDATION_PARTS_PER_HOUR;
+  if (consolidationRows < parts)
+    throw new Error(`BENCH_CONSOLIDATION_ROWS must be at least ${parts} (one row per part file), got ${consolidationRows}`);
   return {
     catchUp: {
       sessionTimeoutsMs: sessions,
@@ -60,6 +68,7 @@ function faultStages(quick: boolean, env: NodeJS.ProcessEnv): Pick<BenchConfig, 
       ratePerS: envInt('BENCH_CAMPAIGN_RATE', 40, env),
       rolloverMs: 2_000,
     },
+    consolidation: { rows: consolidationRows, timeoutMs: 30 * 60_000 },
   };
 }
 
@@ -72,7 +81,7 @@ export function benchConfig(mode: BenchMode, env: NodeJS.ProcessEnv = process.en
       streamRecords: (b) => Math.max(20_000, 3 * b),
       e2e: { rolloverMs: 1_000, ratePerS: 20, durationMs: 20_000, pollMs: 100 },
       writerTimeoutMs: 5 * 60_000,
-      ...faultStages(true, env),
+      ...envSizedStages(true, env),
     };
   }
   return {
@@ -82,6 +91,6 @@ export function benchConfig(mode: BenchMode, env: NodeJS.ProcessEnv = process.en
     streamRecords: (b) => Math.max(100_000, 10 * b),
     e2e: { rolloverMs: 1_000, ratePerS: 20, durationMs: 60_000, pollMs: 100 },
     writerTimeoutMs: 20 * 60_000,
-    ...faultStages(false, env),
+    ...envSizedStages(false, env),
   };
 }

@@ -2,6 +2,7 @@
  * The stages `bench --only` can select; by default every one runs except the fault stages
  * (catchup, campaign: a quarter of an hour each of kills and outages), which run when named. A module of its own so the
  * CLI can validate `--only` without loading the benchmark. `engines` also gives the encode ceiling.
+ * `consolidation` is the only stage that needs no local stack: alone, it runs without starting one.
  */
 export const BenchStage = {
   CONSUME: 'consume',
@@ -16,6 +17,8 @@ export const BenchStage = {
   CATCHUP: 'catchup',
   /** Load through the real local pipeline while faults are injected, then reconcile. */
   CAMPAIGN: 'campaign',
+  /** The daily consolidation job over a landed day of N rows (in-memory store), beside reading its inputs alone. */
+  CONSOLIDATION: 'consolidation',
 } as const;
 export type BenchStage = (typeof BenchStage)[keyof typeof BenchStage];
 export const BENCH_STAGES: readonly BenchStage[] = Object.values(BenchStage);
@@ -23,6 +26,9 @@ export const BENCH_STAGES: readonly BenchStage[] = Object.values(BenchStage);
 export const DEFAULT_BENCH_STAGES: readonly BenchStage[] = BENCH_STAGES.filter(
   (s) => s !== BenchStage.CATCHUP && s !== BenchStage.CAMPAIGN,
 );
+
+/** The stages that run against the local stack (all but consolidation). */
+export const STACK_STAGES: readonly BenchStage[] = BENCH_STAGES.filter((s) => s !== BenchStage.CONSOLIDATION);
 
 /** Parses `--only`'s comma list, naming what is wrong. */
 export function parseBenchStages(v: string): BenchStage[] {

@@ -6,12 +6,12 @@ export const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
 /**
  * Runs a TypeScript entry point of the repo in its own Node process (tsx), bounded by a timeout,
  * and resolves with its stdout; stderr passes through. Rejects on a non-zero exit or the timeout
- * (the child is then killed).
+ * (the child is then killed). `onSpawn` gets the child's pid, e.g. to watch its memory while it works.
  */
 export function runTsChild(
   entry: string,
   args: string[],
-  opts: { timeoutMs: number; nodeArgs?: string[]; env?: NodeJS.ProcessEnv },
+  opts: { timeoutMs: number; nodeArgs?: string[]; env?: NodeJS.ProcessEnv; onSpawn?: (pid: number) => void },
 ): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), '--import', 'tsx', entry, ...args], {
@@ -19,6 +19,7 @@ export function runTsChild(
       stdio: ['ignore', 'pipe', 'inherit'],
       env: opts.env ?? process.env,
     });
+    if (child.pid !== undefined) opts.onSpawn?.(child.pid);
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString('utf8')));
     const timer = setTimeout(() => {

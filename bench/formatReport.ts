@@ -1,4 +1,11 @@
-import { STREAM_BATCH_SIZES, engineIdentical, type BenchResults, type BenchSummary, type TargetOutcome } from './summary.ts';
+import {
+  STREAM_BATCH_SIZES,
+  engineIdentical,
+  type BenchResults,
+  type BenchSummary,
+  type ConsolidationSummary,
+  type TargetOutcome,
+} from './summary.ts';
 
 /** The human report of a run (stdout, and docs/benchmarks.md with `markdown`). */
 
@@ -139,6 +146,16 @@ export function formatReport(s: BenchSummary, r: BenchResults, markdown = false)
       ),
     );
   }
+  if (s.consolidation) {
+    parts.push(
+      '',
+      formatTable(
+        ['consolidation of one day (in-memory store: S3 round trips excluded)', 'value'],
+        consolidationRows(s.consolidation),
+        markdown,
+      ),
+    );
+  }
   if (r.writerProfile?.length) {
     parts.push(
       '',
@@ -156,4 +173,28 @@ export function formatReport(s: BenchSummary, r: BenchResults, markdown = false)
 
 function yesNo(v: boolean | null | undefined): string {
   return v === null || v === undefined ? '—' : v ? 'yes' : 'no';
+}
+
+/** The consolidation stage's rows of the report: [what, value]. */
+export function consolidationRows(s: ConsolidationSummary): string[][] {
+  return [
+    ['day', `${fmt(s.rows)} rows in ${fmt(s.inputs)} part files (${s.hours} hours), ${s.currencies.join('/')}`],
+    [
+      'consolidateDay',
+      `${fmt(s.wall_s, 1)} s wall (${fmt(s.rows_per_s_wall)} rows/s), ${fmt(s.cpu_s, 1)} s CPU (${fmt(s.rows_per_s_cpu)} rows/s)`,
+    ],
+    [
+      'read + decode of the same inputs alone',
+      `${fmt(s.read_decode_rows_per_s_wall)} rows/s wall, ${fmt(s.read_decode_rows_per_s_cpu)} rows/s CPU; job = ${fmt(s.vs_read_decode_cpu, 2)} × that (CPU), ${fmt(s.vs_read_decode_wall, 2)} × (wall)`,
+    ],
+    [
+      'maxRSS: start / input built / peak',
+      `${fmt(s.max_rss_at_start_mb)} / ${fmt(s.max_rss_after_build_mb)} / ${fmt(s.peak_rss_mb)} MiB (the job added ${fmt(s.job_rss_growth_mb)} MiB, ${fmt(s.job_rss_bytes_per_row)} B/row)${s.peak_is_the_jobs ? '' : '; the peak is the build’s, not the job’s'}`,
+    ],
+    [
+      'bytes in → out',
+      `${fmt(s.bytes_in / 1e6, 1)} MB → ${fmt(s.bytes_out / 1e6, 1)} MB (out/in ${fmt(s.out_vs_in, 2)}), ${fmt(s.outputs)} output file(s) at target ${fmt(s.target_bytes / 2 ** 20)} MiB`,
+    ],
+    ['rerun over the same inputs', `${s.rerun_status} in ${fmt(s.rerun_ms)} ms, ${fmt(s.rerun_writes)} writes`],
+  ];
 }

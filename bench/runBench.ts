@@ -1,9 +1,10 @@
 import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, relative } from 'node:path';
 import { BenchStack } from './BenchStack.ts';
-import { BenchStage, DEFAULT_BENCH_STAGES } from './BenchStage.ts';
+import { BenchStage, DEFAULT_BENCH_STAGES, STACK_STAGES } from './BenchStage.ts';
 import { benchConfig } from './BenchConfig.ts';
 import { REPO_ROOT } from './childProcess.ts';
 import { compareEngines } from './engines/compareEngines.ts';
@@ -19,6 +20,7 @@ import { measureEmbeddedWriter, measureFlinkJob } from './stages/writerThroughpu
 import { measureWriterOutage } from './stages/writerOutage.ts';
 import { measureWriterKillCatchUp } from './stages/writerKillCatchUp.ts';
 import { runFaultCampaign } from './stages/faultCampaign.ts';
+import { measureConsolidation } from './stages/consolidation.ts';
 import { formatReport } from './formatReport.ts';
 import { BenchMode, buildSummary, type BenchResults } from './summary.ts';
 
@@ -85,107 +87,119 @@ export async function runBench(o: RunBenchOptions): Promise<number> {
     `chargeback-cdc bench, ${mode} mode: ${cfg.topicRecords.toLocaleString('en-US')}-record topic, results in ${relative(REPO_ROOT, resultsDir)}/${stamp}.json`,
   );
   let stack: BenchStack | undefined;
-  try {
-    stack = await phase('local stack', () => BenchStack.open());
-    const s = stack;
-    results.runId = s.runId;
-    const topic = await s.createTopic('changes');
-    const dlqTopic = await s.createTopic('changes-dlq');
-    const workload = { total: cfg.topicRecords, runId: s.runId };
-    const needsTopic = wanted(BenchStage.CONSUME) || wanted(BenchStage.WRITER) || wanted(BenchStage.FLINK);
-    const loaded = !needsTopic
-      ? undefined
-      : await phase(`pre-loading ${cfg.topicRecords.toLocaleString('en-US')} change records`, () =>
-          preloadTopic(s.kafka, topic, workload),
-        );
-    if (loaded) progress(`  ${Math.round(loaded.bytes / 2 ** 20)} MiB in ${(loaded.ms / 1000).toFixed(1)} s`);
+  // Alone, the consolidation stage starts no stack.
+  if (STACK_STAGES.some(wanted)) {
+    try {
+      stack = await phase('local stack', () => BenchStack.open());
+      const s = stack;
+      results.runId = s.runId;
+      const topic = await s.createTopic('changes');
+      const dlqTopic = await s.createTopic('changes-dlq');
+      const workload = { total: cfg.topicRecords, runId: s.runId };
+      const needsTopic = wanted(BenchStage.CONSUME) || wanted(BenchStage.WRITER) || wanted(BenchStage.FLINK);
+      const loaded = !needsTopic
+        ? undefined
+        : await phase(`pre-loading ${cfg.topicRecords.toLocaleString('en-US')} change records`, () =>
+            preloadTopic(s.kafka, topic, workload),
+          );
+      if (loaded) progress(`  ${Math.round(loaded.bytes / 2 ** 20)} MiB in ${(loaded.ms / 1000).toFixed(1)} s`);
 
-    if (wanted(BenchStage.CONSUME))
-      results.consumeCeiling = await stage('Kafka consume ceiling', () =>
-        measureConsumeCeiling(s, topic, cfg.topicRecords, cfg.writerTimeoutMs),
-      );
-    const profileDir = process.env.BENCH_PROFILE ? join(resultsDir, `${stamp}-writer-profile`) : undefined;
-    const writerOpts = {
-      topic,
-      dlqTopic,
-      records: cfg.topicRecords,
-      rolloverMs: cfg.throughputRolloverMs,
-      timeoutMs: cfg.writerTimeoutMs,
-    };
-    if (wanted(BenchStage.WRITER))
-      results.writer = await stage('embedded writer', () =>
-        measureEmbeddedWriter(s, { ...writerOpts, ...(profileDir ? { cpuProfileDir: profileDir } : {}) }),
-      );
-    if (profileDir) results.writerProfile = summariseLargestProfile(profileDir);
-    if (wanted(BenchStage.FLINK))
-      results.flink = await stage('Flink job', () =>
-        measureFlinkJob(s, {
-          ...writerOpts,
-          logFile: join(resultsDir, `${stamp}-flink.log`),
-          stateDir: mkdtempSync(join(work, 'flink-state-')),
-        }),
-      );
+      if (wanted(BenchStage.CONSUME))
+        results.consumeCeiling = await stage('Kafka consume ceiling', () =>
+          measureConsumeCeiling(s, topic, cfg.topicRecords, cfg.writerTimeoutMs),
+        );
+      const profileDir = process.env.BENCH_PROFILE ? join(resultsDir, `${stamp}-writer-profile`) : undefined;
+      const writerOpts = {
+        topic,
+        dlqTopic,
+        records: cfg.topicRecords,
+        rolloverMs: cfg.throughputRolloverMs,
+        timeoutMs: cfg.writerTimeoutMs,
+      };
+      if (wanted(BenchStage.WRITER))
+        results.writer = await stage('embedded writer', () =>
+          measureEmbeddedWriter(s, { ...writerOpts, ...(profileDir ? { cpuProfileDir: profileDir } : {}) }),
+        );
+      if (profileDir) results.writerProfile = summariseLargestProfile(profileDir);
+      if (wanted(BenchStage.FLINK))
+        results.flink = await stage('Flink job', () =>
+          measureFlinkJob(s, {
+            ...writerOpts,
+            logFile: join(resultsDir, `${stamp}-flink.log`),
+            stateDir: mkdtempSync(join(work, 'flink-state-')),
+          }),
+        );
 
-    const engines = !wanted(BenchStage.ENGINES)
-      ? undefined
-      : await stage('Parquet engines', () =>
-          compareEngines({ rows: cfg.topicRecords, runId: s.runId, dir: join(work, 'engines') }),
-        );
-    if (engines) {
-      results.engines = engines.runs;
-      results.chosenEngine = engines.chosen;
-      if (engines.chosen !== DEFAULT_ENGINE) {
-        results.notes.push(
-          `the numbers choose ${engines.chosen ?? 'no engine'} but DEFAULT_ENGINE is ${DEFAULT_ENGINE}: see docs/benchmarks.md before changing it`,
-        );
+      const engines = !wanted(BenchStage.ENGINES)
+        ? undefined
+        : await stage('Parquet engines', () =>
+            compareEngines({ rows: cfg.topicRecords, runId: s.runId, dir: join(work, 'engines') }),
+          );
+      if (engines) {
+        results.engines = engines.runs;
+        results.chosenEngine = engines.chosen;
+        if (engines.chosen !== DEFAULT_ENGINE) {
+          results.notes.push(
+            `the numbers choose ${engines.chosen ?? 'no engine'} but DEFAULT_ENGINE is ${DEFAULT_ENGINE}: see docs/benchmarks.md before changing it`,
+          );
+        }
+        const def = engines.runs.find((e) => e.engine === DEFAULT_ENGINE);
+        if (def?.rowsPerS)
+          results.encodeCeiling = {
+            records: def.rows,
+            ms: (def.rows * 1000) / def.rowsPerS,
+            recordsPerS: def.rowsPerS,
+            engine: `${def.engine}@${def.version}`,
+          };
       }
-      const def = engines.runs.find((e) => e.engine === DEFAULT_ENGINE);
-      if (def?.rowsPerS)
-        results.encodeCeiling = {
-          records: def.rows,
-          ms: (def.rows * 1000) / def.rowsPerS,
-          recordsPerS: def.rowsPerS,
-          engine: `${def.engine}@${def.version}`,
-        };
-    }
 
-    if (wanted(BenchStage.STREAM)) {
-      results.streamProcessor =
-        (await stage('stream processor', () => measureStreamProcessor(s, { recordsPerBatchSize: cfg.streamRecords }))) ?? [];
-      progress(
-        "stream processor, batch 10,000 on a topic with the broker's default max.message.bytes (a refusal logged by kafkajs below is what this checks)",
-      );
-      const probe = await stage('stream processor, batch 10,000 on a default-settings topic', () => probeDefaultTopic(s, 10_000));
-      if (probe && !probe.ok) {
-        results.notes.push(
-          `a batch of 10,000 cannot be published to a topic with the broker's default max.message.bytes (1 MiB; the local stack creates its topics with 8 MiB like MSK Serverless): ${probe.error}; batch 10,000 was measured on a topic allowing 8 MiB like MSK Serverless`,
+      if (wanted(BenchStage.STREAM)) {
+        results.streamProcessor =
+          (await stage('stream processor', () => measureStreamProcessor(s, { recordsPerBatchSize: cfg.streamRecords }))) ?? [];
+        progress(
+          "stream processor, batch 10,000 on a topic with the broker's default max.message.bytes (a refusal logged by kafkajs below is what this checks)",
         );
+        const probe = await stage('stream processor, batch 10,000 on a default-settings topic', () =>
+          probeDefaultTopic(s, 10_000),
+        );
+        if (probe && !probe.ok) {
+          results.notes.push(
+            `a batch of 10,000 cannot be published to a topic with the broker's default max.message.bytes (1 MiB; the local stack creates its topics with 8 MiB like MSK Serverless): ${probe.error}; batch 10,000 was measured on a topic allowing 8 MiB like MSK Serverless`,
+          );
+        }
       }
+      if (wanted(BenchStage.E2E))
+        results.e2e = await stage('end to end (DynamoDB write → row visible in S3)', () => measureEndToEnd(s, cfg.e2e));
+      if (wanted(BenchStage.OUTAGE))
+        results.outage = await stage('embedded writer through a 60 s S3 outage', () =>
+          measureWriterOutage(s, {
+            records: 50_000,
+            outageMs: 60_000,
+            rolloverMs: cfg.throughputRolloverMs,
+            timeoutMs: cfg.writerTimeoutMs,
+          }),
+        );
+      if (wanted(BenchStage.CATCHUP))
+        results.catchUp = await stage('writer SIGKILL catch-up per session timeout', () =>
+          measureWriterKillCatchUp(s, { ...cfg.catchUp, timeoutMs: 180_000 }),
+        );
+      if (wanted(BenchStage.CAMPAIGN))
+        results.campaign = await stage('fault campaign through the local pipeline', () => runFaultCampaign(s, cfg.campaign));
+    } catch (e) {
+      results.errors.push({ stage: 'setup', message: (e as Error).message });
+    } finally {
+      await stack?.close();
     }
-    if (wanted(BenchStage.E2E))
-      results.e2e = await stage('end to end (DynamoDB write → row visible in S3)', () => measureEndToEnd(s, cfg.e2e));
-    if (wanted(BenchStage.OUTAGE))
-      results.outage = await stage('embedded writer through a 60 s S3 outage', () =>
-        measureWriterOutage(s, {
-          records: 50_000,
-          outageMs: 60_000,
-          rolloverMs: cfg.throughputRolloverMs,
-          timeoutMs: cfg.writerTimeoutMs,
-        }),
-      );
-    if (wanted(BenchStage.CATCHUP))
-      results.catchUp = await stage('writer SIGKILL catch-up per session timeout', () =>
-        measureWriterKillCatchUp(s, { ...cfg.catchUp, timeoutMs: 180_000 }),
-      );
-    if (wanted(BenchStage.CAMPAIGN))
-      results.campaign = await stage('fault campaign through the local pipeline', () => runFaultCampaign(s, cfg.campaign));
-  } catch (e) {
-    results.errors.push({ stage: 'setup', message: (e as Error).message });
-  } finally {
-    await stack?.close();
-    rmSync(work, { recursive: true, force: true });
-    results.durationMs = Date.now() - startedAt.getTime();
   }
+  rmSync(work, { recursive: true, force: true });
+  // After the stack is closed: the job needs none, and a stack this run started is stopped by then.
+  if (wanted(BenchStage.CONSOLIDATION)) {
+    results.runId ||= randomUUID().slice(0, 8);
+    results.consolidation = await stage(`consolidation of a ${cfg.consolidation.rows.toLocaleString('en-US')}-row day`, () =>
+      measureConsolidation({ ...cfg.consolidation, runId: results.runId }),
+    );
+  }
+  results.durationMs = Date.now() - startedAt.getTime();
 
   const summary = buildSummary(results);
   const resultsFile = join(resultsDir, `${stamp}.json`);

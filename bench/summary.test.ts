@@ -1,10 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatReport } from './formatReport.ts';
+import type { ConsolidationRun } from './stages/consolidation.ts';
 import {
   BenchMode,
   buildSummary,
   chooseEngine,
+  consolidationSummary,
   minDefined,
   percentile,
   ratePerSecond,
@@ -141,4 +143,69 @@ test('the report and the plot show every stage, and the plot is an SVG with a ba
   assert.match(svg, /^<svg /);
   assert.equal((svg.match(/<rect x=/g) ?? []).length, throughputBars(s, r).length);
   assert.ok(svg.includes('40,000'));
+});
+
+const consolidationRun = (over: Partial<ConsolidationRun> = {}): ConsolidationRun => ({
+  rows: 1_000_000,
+  inputs: 96,
+  hours: 24,
+  currencies: ['EUR', 'GBP', 'JPY', 'KWD', 'USD'],
+  landingPrefix: 'landing/chargebacks/',
+  build: { wallMs: 40_000, cpuMs: 38_000 },
+  consolidate: { wallMs: 200_000, cpuMs: 100_000 },
+  readDecode: { wallMs: 40_000, cpuMs: 20_000 },
+  rerun: { wallMs: 12.4, cpuMs: 10, status: 'up-to-date', writes: 0 },
+  writes: 2,
+  bytesIn: 38_500_000,
+  bytesOut: 40_700_000,
+  outputs: 1,
+  targetBytes: 128 * 2 ** 20,
+  maxRssAtStartMb: 120.4,
+  maxRssAfterBuildMb: 300.2,
+  rssAfterBuildMb: 250,
+  maxRssAfterRunMb: 1_250,
+  ...over,
+});
+
+test('the consolidation summary gives rows/s by wall and CPU, the ratio to reading the inputs alone, what the job added to RSS, bytes out/in', () => {
+  const c = consolidationSummary(consolidationRun())!;
+  assert.equal(c.store, 'in-memory (S3 round trips excluded)');
+  assert.deepEqual([c.wall_s, c.cpu_s, c.rows_per_s_wall, c.rows_per_s_cpu], [200, 100, 5_000, 10_000]);
+  assert.deepEqual([c.read_decode_rows_per_s_wall, c.read_decode_rows_per_s_cpu], [25_000, 50_000]);
+  assert.deepEqual([c.vs_read_decode_cpu, c.vs_read_decode_wall], [0.2, 0.2]);
+  assert.deepEqual([c.max_rss_at_start_mb, c.max_rss_after_build_mb, c.peak_rss_mb], [120, 300, 1_250]);
+  assert.equal(c.job_rss_growth_mb, 1_000); // peak − resident set with the input built
+  assert.equal(c.job_rss_bytes_per_row, 1_049); // 1,000 MiB over 1M rows
+  assert.equal(c.peak_is_the_jobs, true);
+  assert.deepEqual([c.bytes_in, c.bytes_out, c.out_vs_in, c.outputs], [38_500_000, 40_700_000, 1.06, 1]);
+  assert.deepEqual([c.rerun_ms, c.rerun_status, c.rerun_writes], [12, 'up-to-date', 0]);
+  assert.equal(consolidationSummary(undefined), null);
+  assert.equal(buildSummary(results()).consolidation, null);
+});
+
+test('a consolidation peak no higher than building the input is flagged as not the job’s, and a rerun that writes misses its target', () => {
+  const r = results({ consolidation: consolidationRun({ maxRssAfterRunMb: 300.2 }) });
+  const s = buildSummary(r);
+  assert.equal(s.consolidation!.peak_is_the_jobs, false);
+  assert.equal(s.consolidation!.job_rss_growth_mb, 50);
+  const report = formatReport(s, r);
+  for (const text of [
+    'S3 round trips excluded',
+    '1,000,000 rows in 96 part files (24 hours), EUR/GBP/JPY/KWD/USD',
+    '200.0 s wall (5,000 rows/s), 100.0 s CPU (10,000 rows/s)',
+    'job = 0.20 × that (CPU)',
+    '120 / 300 / 300 MiB',
+    'the peak is the build’s, not the job’s',
+    '38.5 MB → 40.7 MB (out/in 1.06), 1 output file(s) at target 128 MiB',
+    'up-to-date in 12 ms, 0 writes',
+  ])
+    assert.ok(report.includes(text), text);
+  assert.equal(s.targets.consolidation_rerun_writes!.met, true);
+  assert.equal(
+    buildSummary(
+      results({ consolidation: consolidationRun({ rerun: { wallMs: 1, cpuMs: 1, status: 'consolidated', writes: 2 } }) }),
+    ).targets.consolidation_rerun_writes!.met,
+    false,
+  );
+  assert.ok(!formatReport(buildSummary(results()), results()).includes('consolidation'));
 });

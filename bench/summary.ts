@@ -1,6 +1,7 @@
 import type { OutageRun } from './stages/writerOutage.ts';
 import type { CatchUpRun } from './stages/writerKillCatchUp.ts';
 import type { CampaignRun } from './stages/faultCampaign.ts';
+import type { ConsolidationRun } from './stages/consolidation.ts';
 /**
  * Pure helpers of the benchmark: percentiles, rates, ratios, the targets, and the one summary
  * object `--json` prints. No I/O here, so bench/summary.test.ts can pin the arithmetic.
@@ -112,6 +113,8 @@ export interface BenchResults {
   catchUp?: CatchUpRun;
   /** The fault campaign (bench/stages/faultCampaign.ts). */
   campaign?: CampaignRun;
+  /** The daily consolidation job over a landed day (bench/stages/consolidation.ts). */
+  consolidation?: ConsolidationRun;
   engines: EngineRun[];
   defaultEngine?: string;
   /** The engine the numbers choose (should equal defaultEngine; a note says so when it does not). */
@@ -186,6 +189,8 @@ export interface BenchSummary {
   }>;
   /** The fault campaign: changes, faults by kind, lost, duplicated, catch-up after writer kills. */
   campaign: CampaignRun | null;
+  /** The daily consolidation job: rows/s (wall, CPU) beside reading its inputs alone, peak RSS, bytes in and out, rerun. */
+  consolidation: ConsolidationSummary | null;
   targets: Record<string, TargetOutcome>;
   notes: string[];
   errors: Array<{ stage: string; message: string }>;
@@ -265,6 +270,7 @@ export function buildSummary(r: BenchResults): BenchSummary {
     outage: r.outage ?? null,
     writer_kill_catch_up: catchUpRows(r.catchUp),
     campaign: r.campaign ?? null,
+    consolidation: consolidationSummary(r.consolidation),
     targets: {
       writer_vs_flink: outcome(writerVsFlink, '>=', Targets.writer_vs_flink.value),
       writer_vs_ceiling: outcome(writerVsCeiling, '>=', Targets.writer_vs_ceiling.value),
@@ -286,6 +292,8 @@ export function buildSummary(r: BenchResults): BenchSummary {
             outage_lost_plus_duplicated: outcome(r.outage.lost + r.outage.duplicated, '<=', 0),
           }
         : {}),
+      // A rerun over the same inputs must find the day up to date and write nothing.
+      ...(r.consolidation ? { consolidation_rerun_writes: outcome(r.consolidation.rerun.writes, '<=', 0) } : {}),
     },
     notes: r.notes,
     errors: r.errors,
@@ -311,4 +319,81 @@ export function catchUpRows(c: CatchUpRun | undefined): BenchSummary['writer_kil
     storm_longest_partition_silence_ms: v.storm?.longestPartitionSilenceMs ?? null,
     timed_out: v.timedOut,
   }));
+}
+
+export interface ConsolidationSummary {
+  /** Says what the numbers leave out: the job ran over an in-memory store. */
+  store: 'in-memory (S3 round trips excluded)';
+  rows: number;
+  inputs: number;
+  hours: number;
+  currencies: string[];
+  wall_s: number;
+  cpu_s: number;
+  rows_per_s_wall: number | null;
+  rows_per_s_cpu: number | null;
+  /** Reading and decoding the same inputs alone, in the same process of the same run: the job's ceiling. */
+  read_decode_rows_per_s_wall: number | null;
+  read_decode_rows_per_s_cpu: number | null;
+  /** Job rows/s ÷ read-and-decode rows/s (CPU): the share of the job's CPU that reading its inputs takes. */
+  vs_read_decode_cpu: number | null;
+  vs_read_decode_wall: number | null;
+  /** maxRSS at the worker's start, after building the input, and after the job (the peak). */
+  max_rss_at_start_mb: number;
+  max_rss_after_build_mb: number;
+  peak_rss_mb: number;
+  /** Peak minus the resident set with the input built: what the job itself added. */
+  job_rss_growth_mb: number;
+  job_rss_bytes_per_row: number | null;
+  /** False when the job never went above the high-water mark of building its input (the peak is then not the job's). */
+  peak_is_the_jobs: boolean;
+  bytes_in: number;
+  bytes_out: number;
+  out_vs_in: number | null;
+  outputs: number;
+  target_bytes: number;
+  rerun_ms: number;
+  rerun_status: string;
+  rerun_writes: number;
+}
+
+/** The consolidation run with its rates, its ratio to reading the same inputs alone, and what the job added to RSS. */
+export function consolidationSummary(c: ConsolidationRun | undefined): ConsolidationSummary | null {
+  if (!c) return null;
+  const jobCpu = ratePerSecond(c.rows, c.consolidate.cpuMs);
+  const jobWall = ratePerSecond(c.rows, c.consolidate.wallMs);
+  const readCpu = ratePerSecond(c.rows, c.readDecode.cpuMs);
+  const readWall = ratePerSecond(c.rows, c.readDecode.wallMs);
+  const growthMb = Math.max(0, c.maxRssAfterRunMb - c.rssAfterBuildMb);
+  const mb = (v: number) => Math.round(v);
+  const seconds = (ms: number) => Math.round(ms / 10) / 100;
+  return {
+    store: 'in-memory (S3 round trips excluded)',
+    rows: c.rows,
+    inputs: c.inputs,
+    hours: c.hours,
+    currencies: c.currencies,
+    wall_s: seconds(c.consolidate.wallMs),
+    cpu_s: seconds(c.consolidate.cpuMs),
+    rows_per_s_wall: jobWall ?? null,
+    rows_per_s_cpu: jobCpu ?? null,
+    read_decode_rows_per_s_wall: readWall ?? null,
+    read_decode_rows_per_s_cpu: readCpu ?? null,
+    vs_read_decode_cpu: ratio(jobCpu, readCpu) ?? null,
+    vs_read_decode_wall: ratio(jobWall, readWall) ?? null,
+    max_rss_at_start_mb: mb(c.maxRssAtStartMb),
+    max_rss_after_build_mb: mb(c.maxRssAfterBuildMb),
+    peak_rss_mb: mb(c.maxRssAfterRunMb),
+    job_rss_growth_mb: mb(growthMb),
+    job_rss_bytes_per_row: c.rows > 0 ? Math.round((growthMb * 2 ** 20) / c.rows) : null,
+    peak_is_the_jobs: c.maxRssAfterRunMb > c.maxRssAfterBuildMb,
+    bytes_in: c.bytesIn,
+    bytes_out: c.bytesOut,
+    out_vs_in: ratio(c.bytesOut, c.bytesIn) ?? null,
+    outputs: c.outputs,
+    target_bytes: c.targetBytes,
+    rerun_ms: Math.round(c.rerun.wallMs),
+    rerun_status: c.rerun.status,
+    rerun_writes: c.rerun.writes,
+  };
 }
