@@ -1,0 +1,169 @@
+import { existsSync, readdirSync, readFileSync, renameSync } from 'node:fs';
+import { join } from 'node:path';
+import { createKafka, kafkaConfigFromEnv, Topics } from '../../pipeline/kafka/index.ts';
+import {
+  HandOverRefusedError,
+  handOverOffsets,
+  type HandOverResult,
+  type PartitionHandOver,
+} from '../../pipeline/kafka/handOverOffsets.ts';
+import { LandingStore, resolveWriterConfig, s3ClientFor, writerConfigFromEnv } from '../../pipeline/parquet-writer/index.ts';
+import { ProgressStore } from '../../pipeline/parquet-writer/PartitionProgress.ts';
+import type { WriterEngine } from '../components/writerComponent.ts';
+
+/** The Flink job's main class: a local JVM running it is a running Flink writer (it does not join the consumer group). */
+const FLINK_MAIN_CLASS = 'dev.chargebackcdc.flink.ChargebackParquetJob';
+
+const ENGINE_NAMES: Record<WriterEngine, string> = { embedded: 'the embedded writer', flink: 'the Flink job' };
+
+export interface HandOverCommandOptions {
+  from: WriterEngine;
+  to: WriterEngine;
+  json: boolean;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface HandOverReport extends HandOverResult {
+  from: WriterEngine;
+  to: WriterEngine;
+  /** Per partition, the embedded writer's checkpoint (progress object) position, when it has one. */
+  embeddedProgress: Record<number, string>;
+  /** What was done with the Flink job's retained checkpoints (handing over to Flink). */
+  flinkState: { dir: string; action: 'moved-aside' | 'none-retained'; movedTo?: string } | undefined;
+  next: string;
+}
+
+/**
+ * `chargeback-cdc handover --from embedded|flink --to flink|embedded`: moves the landing position
+ * of topic `chargebacks` from one writer engine to the other, so a switch lands every change
+ * exactly once (pipeline/parquet-writer/README.md § "Switching engines"). The source writer must
+ * be stopped (SIGTERM) first. Returns the exit code: 0 handed over, 1 refused or failed.
+ *
+ * @example
+ * process.exitCode = await runHandover({ from: 'embedded', to: 'flink', json: false });
+ */
+export async function runHandover(o: HandOverCommandOptions): Promise<number> {
+  try {
+    const report = await handOver(o);
+    console.log(o.json ? JSON.stringify(report) : formatReport(report));
+    return 0;
+  } catch (e) {
+    const message = (e as Error).message;
+    console.error(o.json ? JSON.stringify({ error: message, code: (e as { code?: string }).code }) : message);
+    return 1;
+  }
+}
+
+/** Does the hand-over and returns what it did; throws HandOverRefusedError (nothing changed) or a failure. */
+export async function handOver(o: HandOverCommandOptions): Promise<HandOverReport> {
+  const env = o.env ?? process.env;
+  if (o.from === o.to) throw new HandOverRefusedError(`handover refused: --from and --to are both ${o.from}`);
+  const writer = resolveWriterConfig(writerConfigFromEnv(env));
+  // `run writer --engine flink` passes no group: the job's default, the seed's name.
+  const groups: Record<WriterEngine, string> = { embedded: writer.groupId, flink: Topics.WRITER_GROUP };
+  const flinkJobs = runningFlinkJobs();
+  if (flinkJobs.length) {
+    throw new HandOverRefusedError(
+      `handover refused: the Flink job is running on this machine (pid ${flinkJobs.join(', ')}); it reads by assignment and never shows as a group member: stop it with SIGTERM (it exits after its stop-with-savepoint), then run handover again`,
+    );
+  }
+
+  // The embedded writer's checkpoint is its progress object; its group offset trails it (README.md § "Lifecycle").
+  const store = new LandingStore(s3ClientFor(writer.s3), { bucket: writer.bucket, signal: AbortSignal.timeout(60_000) });
+  const progress = new ProgressStore(store, writer.statePrefix, writer.topic);
+  const embeddedProgress = new Map<number, bigint>();
+  const undecided: string[] = [];
+  const kafka = createKafka(kafkaConfigFromEnv('chargeback-cdc-handover', env));
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    for (const { partition } of await admin.fetchTopicOffsets(writer.topic)) {
+      const stored = await progress.read(partition);
+      if (!stored) continue;
+      embeddedProgress.set(partition, BigInt(stored.progress.committedThrough) + 1n);
+      if (stored.progress.pending.length) undecided.push(`partition ${partition} (${stored.progress.pending.length} part(s))`);
+    }
+    // A decided checkpoint whose parts are not visible (a crash mid-commit) is finished by the embedded
+    // writer's recovery alone; the other engine would land those records a second time.
+    if (undecided.length) {
+      throw new HandOverRefusedError(
+        `handover refused: the embedded writer decided a checkpoint whose part files are not all visible yet: ${undecided.join(', ')}; start the embedded writer (its recovery completes them), stop it with SIGTERM, then run handover again`,
+      );
+    }
+    const result = await handOverOffsets(admin, {
+      topic: writer.topic,
+      fromGroup: groups[o.from],
+      toGroup: groups[o.to],
+      fromName: ENGINE_NAMES[o.from],
+      toName: ENGINE_NAMES[o.to],
+      ...(o.from === 'embedded' ? { sourceFloor: embeddedProgress } : {}),
+    });
+    const flinkState = o.to === 'flink' ? moveFlinkStateAside(env) : undefined;
+    return {
+      ...result,
+      from: o.from,
+      to: o.to,
+      embeddedProgress: Object.fromEntries([...embeddedProgress].map(([p, v]) => [p, v.toString()])),
+      flinkState,
+      next: `chargeback-cdc run writer --engine ${o.to}`,
+    };
+  } finally {
+    await admin.disconnect();
+    store.s3.destroy();
+  }
+}
+
+/**
+ * The Flink job resumes from a retained checkpoint in preference to the group offsets
+ * (LocalRun.java), and that checkpoint is as old as the job's last turn: it is renamed, not
+ * deleted, so the job starts from the offsets just handed over and nothing is lost.
+ * `run writer --engine flink` retains none (it passes no state dir); run-local.sh does with FLINK_STATE_DIR.
+ */
+function moveFlinkStateAside(env: NodeJS.ProcessEnv): HandOverReport['flinkState'] {
+  const dir = env.FLINK_STATE_DIR;
+  if (!dir) return { dir: '(FLINK_STATE_DIR unset)', action: 'none-retained' };
+  if (!existsSync(dir) || readdirSync(dir).length === 0) return { dir, action: 'none-retained' };
+  const movedTo = `${dir.replace(/\/+$/, '')}.before-handover-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+  renameSync(dir, movedTo);
+  return { dir, action: 'moved-aside', movedTo };
+}
+
+/** Local processes running the Flink job (Linux /proc; elsewhere none are found). */
+function runningFlinkJobs(): number[] {
+  if (!existsSync('/proc')) return [];
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (
+        readFileSync(join('/proc', entry, 'cmdline'), 'utf8')
+          .split('\0')
+          .includes(FLINK_MAIN_CLASS)
+      )
+        pids.push(Number(entry));
+    } catch {
+      // the process ended while we looked: it is not running
+    }
+  }
+  return pids;
+}
+
+function formatReport(r: HandOverReport): string {
+  const offset = (v: string | null) => v ?? 'none';
+  const lines = [
+    `handover ${r.from} → ${r.to}: topic ${r.topic}, group ${r.fromGroup} → ${r.toGroup}`,
+    ...r.partitions.map(
+      (p: PartitionHandOver) =>
+        `  partition ${p.partition}: ${offset(p.before)} → ${offset(p.after)}` +
+        `${r.embeddedProgress[p.partition] ? ` (embedded checkpoint at ${r.embeddedProgress[p.partition]})` : ''}, log end ${p.logEnd}`,
+    ),
+  ];
+  if (r.flinkState?.action === 'moved-aside')
+    lines.push(
+      `  Flink checkpoints ${r.flinkState.dir} moved aside to ${r.flinkState.movedTo}: the job starts from the group offsets`,
+    );
+  else if (r.flinkState)
+    lines.push(`  Flink checkpoints: none retained (${r.flinkState.dir}): the job starts from the group offsets`);
+  lines.push(`next: ${r.next}`);
+  return lines.join('\n');
+}
