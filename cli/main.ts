@@ -137,16 +137,29 @@ program
 program
   .command('query')
   .description(
-    'SQL (DuckDB) over the committed files of the landing zone; views chargeback_changes (every change) and chargebacks_current (latest per chargeback, removed ones excluded)',
+    "SQL (DuckDB) over the chargebacks: each UTC day from its consolidated copy once that is complete, else from the committed files of the landing zone, never both; views chargeback_changes (every change), chargeback_changes_all (the same rows, Athena's name for them) and chargebacks_current (latest per chargeback, removed ones excluded)",
   )
   .argument('<sql>', 'one SQL statement, e.g. "SELECT status, count(*) FROM chargebacks_current GROUP BY status"')
-  .option('--from <s3uri>', 's3://bucket/prefix/ to read (default: s3://$LANDING_BUCKET/landing/chargebacks/)')
+  .option(
+    '--from <s3uri>',
+    's3://bucket/ (or its landing root) to read by --source; any other s3://bucket/prefix/ (a day, an hour) is read as it is from the landing zone (default: s3://$LANDING_BUCKET/)',
+  )
+  .addOption(
+    new Option(
+      '--source <source>',
+      'auto: a day whose consolidated/chargebacks/<day>/_manifest.json says complete is read from the files it lists, every other day from the landing zone; landing: the raw landing zone only; consolidated: only the consolidated days',
+    )
+      .choices(['auto', 'landing', 'consolidated'])
+      .default('auto'),
+  )
   .addOption(new Option('--json', 'one JSON array of row objects (amounts as exact decimal strings)').conflicts('csv'))
   .option('--csv', 'RFC 4180 CSV with a header line')
+  .addHelpText('after', '\nThe read rule: pipeline/query/README.md, "Which copy of a day is read".')
   .action(async (sql, o) => {
     await applyLocalEnv();
     await (await import('./commands/query.ts')).runQuery(sql, {
       from: o.from,
+      source: o.source,
       format: o.json ? 'json' : o.csv ? 'csv' : 'table',
     });
   });

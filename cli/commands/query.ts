@@ -1,12 +1,21 @@
 import { rmSync } from 'node:fs';
 import { S3Client } from '@aws-sdk/client-s3';
 import { awsClientConfigFromEnv } from '../../pipeline/aws/index.ts';
+import { DEFAULT_CONSOLIDATED_PREFIX } from '../../pipeline/consolidation/index.ts';
 import { DEFAULT_LANDING_BUCKET, DEFAULT_LANDING_PREFIX } from '../../pipeline/parquet-writer/index.ts';
-import { formatResult, type OutputFormat, parseLandingUri, queryLanding } from '../../pipeline/query/index.ts';
+import {
+  formatResult,
+  type OutputFormat,
+  queryChargebacks,
+  queryLanding,
+  resolveQueryTarget,
+} from '../../pipeline/query/index.ts';
 
 export interface QueryCommandOptions {
-  /** `s3://bucket/prefix/`; default the local landing zone, s3://$LANDING_BUCKET/landing/chargebacks/. */
+  /** `s3://bucket/` or `s3://bucket/prefix/`; default the environment's bucket (LANDING_BUCKET). */
   from?: string;
+  /** `auto` (the read rule, pipeline/query/README.md), `landing` or `consolidated`. */
+  source: string;
   format: OutputFormat;
 }
 
@@ -16,8 +25,17 @@ export interface QueryCommandOptions {
  * (one line, exit 1).
  */
 export async function runQuery(sql: string, o: QueryCommandOptions): Promise<void> {
-  const from = o.from ?? `s3://${process.env.LANDING_BUCKET ?? DEFAULT_LANDING_BUCKET}/${DEFAULT_LANDING_PREFIX}`;
-  const location = parseLandingUri(from);
+  const env = process.env;
+  // The same variables, with the same defaults, as the writers and `consolidate` use.
+  const target = resolveQueryTarget({
+    from: o.from,
+    source: o.source,
+    defaults: {
+      bucket: env.LANDING_BUCKET || DEFAULT_LANDING_BUCKET,
+      landingPrefix: env.LANDING_PREFIX || DEFAULT_LANDING_PREFIX,
+      consolidatedPrefix: env.CONSOLIDATED_PREFIX || DEFAULT_CONSOLIDATED_PREFIX,
+    },
+  });
   const s3 = new S3Client(awsClientConfigFromEnv());
   const tempDirs: string[] = [];
   // Ctrl-C during a long fetch: the downloaded copies go too (the finally blocks never run on a signal).
@@ -27,10 +45,12 @@ export async function runQuery(sql: string, o: QueryCommandOptions): Promise<voi
   };
   process.once('SIGINT', onSignal);
   try {
-    const result = await queryLanding(s3, location, sql, {
-      onProgress: (line) => console.error(line),
-      onTempDir: (d) => tempDirs.push(d),
-    });
+    const options = { onProgress: (line: string) => console.error(line), onTempDir: (d: string) => tempDirs.push(d) };
+    if (target.kind === 'prefix' && target.note) console.error(target.note);
+    const result =
+      target.kind === 'zone'
+        ? await queryChargebacks(s3, target.layout, target.source, sql, options)
+        : await queryLanding(s3, target.location, sql, options);
     process.stdout.write(formatResult(result, o.format));
   } finally {
     process.off('SIGINT', onSignal);

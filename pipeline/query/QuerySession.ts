@@ -6,6 +6,7 @@ import {
   chargebackChangesSql,
   createViewSql,
   emptyChangesTableSql,
+  LOCAL_CHANGES_ALL_SQL,
   readParquetSql,
   VIEW_NAMES,
 } from './views.ts';
@@ -25,7 +26,8 @@ export interface QueryResult {
 const EMPTY_SOURCE = 'landed_nothing';
 
 /**
- * An in-memory DuckDB with the two views over local Parquet part files. The session's time zone
+ * An in-memory DuckDB with the views (`chargeback_changes`, `chargeback_changes_all`, `chargebacks_current`) over
+ * local Parquet part files. The session's time zone
  * is UTC, so timestamps print and truncate (`date_trunc('hour', event_time)`) in UTC whatever
  * the machine's zone. Extensions are never downloaded: DuckDB's bundled parquet and json are
  * what a query can use, and anything else fails at once instead of waiting on the network.
@@ -55,6 +57,7 @@ export class QuerySession {
         source = readParquetSql(paths);
       }
       await connection.run(createViewSql(VIEW_NAMES.changes, chargebackChangesSql(source)));
+      await connection.run(createViewSql(VIEW_NAMES.all, LOCAL_CHANGES_ALL_SQL));
       await connection.run(createViewSql(VIEW_NAMES.current, CHARGEBACKS_CURRENT_SQL));
     } catch (e) {
       session.close();

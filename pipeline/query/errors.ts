@@ -27,3 +27,8 @@ export class LandingFetchError extends QueryError {
     this.canRetry = options.canRetry;
   }
 }
+
+/** `--source` does not fit `--from` (the consolidated copy is by whole day of a bucket), or is not a known source. */
+export class InvalidSourceError extends QueryError {
+  static override readonly code = 'QUERY_SOURCE';
+}

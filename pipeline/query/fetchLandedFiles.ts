@@ -39,13 +39,29 @@ export async function fetchLandedFiles(
   const files = await listLandedFiles(s3, location.bucket, location.prefix).catch((e: unknown) => {
     throw fetchError(`listing ${where}`, e);
   });
-  const bytes = files.reduce((n, f) => n + f.size, 0);
   const progress = options.onProgress ?? (() => undefined);
   if (files.length === 0) {
     progress(`no committed files under ${where}: the views are empty`);
     return { paths: [], bytes: 0 };
   }
-  progress(`fetching ${files.length} committed file(s), ${formatBytes(bytes)}, from ${where}`);
+  return fetchFiles(s3, location.bucket, files, dir, { ...options, from: where });
+}
+
+/**
+ * Downloads the given objects of one bucket into `dir` (see fetchLandedFiles): the part of a
+ * query that does not care which copy of the chargebacks the keys come from.
+ */
+export async function fetchFiles(
+  s3: S3Client,
+  bucket: string,
+  files: readonly { key: string; size: number }[],
+  dir: string,
+  options: FetchOptions & { readonly from?: string } = {},
+): Promise<FetchedFiles> {
+  const bytes = files.reduce((n, f) => n + f.size, 0);
+  const progress = options.onProgress ?? (() => undefined);
+  if (files.length === 0) return { paths: [], bytes: 0 };
+  progress(`fetching ${files.length} committed file(s), ${formatBytes(bytes)}, from ${options.from ?? `s3://${bucket}/`}`);
   const started = Date.now();
   // Local names are the file's position, not its key: no path or quoting surprises in SQL.
   const paths = files.map((_, i) => join(dir, `${String(i).padStart(6, '0')}.parquet`));
@@ -54,11 +70,11 @@ export async function fetchLandedFiles(
     for (let i = next++; i < files.length; i = next++) {
       const key = files[i]!.key;
       try {
-        const obj = await s3.send(new GetObjectCommand({ Bucket: location.bucket, Key: key }));
+        const obj = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
         await pipeline(obj.Body as Readable, createWriteStream(paths[i]!));
       } catch (e) {
         next = files.length; // the others take no new work: the query fails as a whole
-        throw fetchError(`fetching s3://${location.bucket}/${key}`, e);
+        throw fetchError(`fetching s3://${bucket}/${key}`, e);
       }
     }
   };
@@ -68,7 +84,7 @@ export async function fetchLandedFiles(
   return { paths, bytes };
 }
 
-function fetchError(what: string, e: unknown): LandingFetchError {
+export function fetchError(what: string, e: unknown): LandingFetchError {
   const err = e as { name?: string; code?: string; message?: string; $metadata?: { httpStatusCode?: number } };
   const status = err.$metadata?.httpStatusCode;
   if (err.name === 'NoSuchBucket')
@@ -79,6 +95,12 @@ function fetchError(what: string, e: unknown): LandingFetchError {
   if (err.code === 'ECONNREFUSED' || (err.message ?? '').includes('ECONNREFUSED'))
     return new LandingFetchError(
       `${what}: S3 at ${process.env.AWS_ENDPOINT_URL ?? 'its AWS endpoint'} refused the connection (is the local stack up? \`chargeback-cdc stack up\`)`,
+      { cause: e, canRetry: true },
+    );
+  // A consolidated day's listed file deleted after its manifest was read: a newer run superseded it.
+  if (err.name === 'NoSuchKey' || status === 404)
+    return new LandingFetchError(
+      `${what}: the object is gone (a newer consolidation of its day replaced it, see pipeline/consolidation/README.md); run the query again`,
       { cause: e, canRetry: true },
     );
   return new LandingFetchError(

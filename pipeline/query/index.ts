@@ -1,12 +1,48 @@
 /**
- * SQL on the landing zone: DuckDB over the committed part files, with two views —
- * `chargeback_changes` (every landed change, the Glue table's columns) and
- * `chargebacks_current` (the latest change per chargeback, removed ones excluded).
- * See README.md.
+ * SQL on the chargebacks: DuckDB over the files the read rule picks (each day from its complete
+ * consolidated copy, or else from the landing zone's committed part files), with the views
+ * `chargeback_changes` (every change, the Glue table's columns), `chargeback_changes_all` (the
+ * same rows under the name Athena's combined view has) and `chargebacks_current` (the latest
+ * change per chargeback, removed ones excluded). See README.md.
  */
 
 /**
- * Runs one statement over the committed files under an s3:// prefix.
+ * Runs one statement over a bucket's chargebacks by the read rule (or one copy of them).
+ *
+ * @example
+ * const result = await queryChargebacks(s3, { bucket: 'chargeback-cdc-landing', landingPrefix: 'landing/chargebacks/',
+ *   consolidatedPrefix: 'consolidated/chargebacks/' }, 'auto', 'SELECT count(*), sum(amount) FROM chargeback_changes');
+ */
+export { queryChargebacks, s3ReadStore } from './queryChargebacks.ts';
+
+/**
+ * The read rule: which files a query reads, day by day.
+ *
+ * @example
+ * const plan = await planReadSet(store, layout, 'auto'); // plan.days[i].from: 'consolidated' | 'landing'
+ */
+export {
+  planReadSet,
+  describeReadSet,
+  QuerySource,
+  QUERY_SOURCES,
+  type ZoneLayout,
+  type ReadStore,
+  type ReadSet,
+  type DayRead,
+  type ReadFile,
+} from './planReadSet.ts';
+
+/**
+ * `--from` and `--source` → a bucket by the read rule, or one landing folder as it is.
+ *
+ * @example
+ * const target = resolveQueryTarget({ source: 'auto', defaults: { bucket, landingPrefix, consolidatedPrefix } });
+ */
+export { resolveQueryTarget, type QueryTarget } from './queryTarget.ts';
+
+/**
+ * Runs one statement over the committed files under an s3:// prefix, as they are (no read rule).
  *
  * @example
  * const result = await queryLanding(s3, parseLandingUri('s3://chargeback-cdc-landing/landing/chargebacks/'),
@@ -32,6 +68,9 @@ export { QuerySession, type QueryResult, type QueryColumn } from './QuerySession
  */
 export {
   CHANGE_COLUMNS,
+  CHARGEBACK_CHANGES_ALL_SQL,
+  CHARGEBACK_CHANGES_ALL_VIEW_SQL,
+  CONSOLIDATED_CHANGES_TABLE,
   CHARGEBACKS_CURRENT_SQL,
   VIEW_NAMES,
   chargebackChangesSql,

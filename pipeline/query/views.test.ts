@@ -8,7 +8,17 @@ import { changeRecordArb } from '../../fixtures/arbitraries.ts';
 import { writeParquetFile } from '../parquet-writer/index.ts';
 import { CHANGE_RECORD_FIELDS, canonicalAmount, toParquetRow, validateChangeRecord, type ChangeRecord } from '../schema/index.ts';
 import { QuerySession } from './QuerySession.ts';
-import { CHANGE_COLUMNS, CHARGEBACKS_CURRENT_SQL, CHARGEBACKS_CURRENT_VIEW_SQL, VIEW_NAMES } from './views.ts';
+import { DuckDBInstance } from '@duckdb/node-api';
+import {
+  CHANGE_COLUMNS,
+  CHARGEBACK_CHANGES_ALL_SQL,
+  CHARGEBACK_CHANGES_ALL_VIEW_SQL,
+  CHARGEBACKS_CURRENT_SQL,
+  CHARGEBACKS_CURRENT_VIEW_SQL,
+  CONSOLIDATED_CHANGES_TABLE,
+  readParquetSql,
+  VIEW_NAMES,
+} from './views.ts';
 import { CHANGE_RECORD_GLUE_COLUMNS, CHARGEBACK_CHANGES_TABLE } from '../schema/index.ts';
 
 /**
@@ -242,9 +252,63 @@ describe('chargebacks_current', () => {
     assert.deepEqual(rows.rows, [['cb_v', '2', 'WON']]);
   });
 
-  it('reads only chargeback_changes, in standard SQL, so the same text is the Athena view', () => {
-    assert.match(CHARGEBACKS_CURRENT_SQL, /FROM chargeback_changes c\b/);
+  it('reads only chargeback_changes_all, in standard SQL, so the same text is the Athena view', () => {
+    assert.match(CHARGEBACKS_CURRENT_SQL, /FROM chargeback_changes_all c\b/);
+    assert.doesNotMatch(CHARGEBACKS_CURRENT_SQL, /FROM chargeback_changes c\b/);
     for (const duckdbOnly of [/\bQUALIFY\b/i, /::/, /read_parquet/i, /\bEXCLUDE\b/i, /\bSELECT \*/i])
       assert.doesNotMatch(CHARGEBACKS_CURRENT_SQL, duckdbOnly);
+  });
+});
+
+describe('chargeback_changes_all (Athena: consolidated days, then the landing rows of every other day)', () => {
+  it('is one text: the change columns from the consolidated table, UNION ALL the landing rows of days it has none of', () => {
+    const cols = (q: string) => CHANGE_COLUMNS.map((c) => `${q}.${c.name}`).join(', ');
+    assert.equal(
+      CHARGEBACK_CHANGES_ALL_SQL,
+      `SELECT ${cols('c')}\nFROM chargeback_changes_consolidated c\nUNION ALL\nSELECT ${cols('l')}\nFROM chargeback_changes l\n` +
+        'WHERE l.day NOT IN (SELECT DISTINCT k.day FROM chargeback_changes_consolidated k)',
+    );
+    assert.equal(
+      CHARGEBACK_CHANGES_ALL_VIEW_SQL,
+      `CREATE OR REPLACE VIEW chargeback_changes_all AS\n${CHARGEBACK_CHANGES_ALL_SQL}`,
+    );
+    assert.equal(CONSOLIDATED_CHANGES_TABLE, 'chargeback_changes_consolidated');
+    for (const duckdbOnly of [/\bQUALIFY\b/i, /::/, /read_parquet/i, /\bEXCLUDE\b/i, /\bSELECT \*/i])
+      assert.doesNotMatch(CHARGEBACK_CHANGES_ALL_SQL, duckdbOnly);
+  });
+
+  it('counts each change once over tables shaped like the two Glue tables, and the current view reads it', async () => {
+    // Landing: 2026-01-31 (consolidated too, same rows) and 2026-02-01 (not consolidated).
+    const [day1, day2] = await partFiles(
+      [change('cb_a', '1', 'INSERT'), change('cb_a', '2', 'MODIFY', { status: 'WON', amount: '10' })],
+      [change('cb_b', '3', 'INSERT', { amount: '0.01' })],
+    );
+    const instance = await DuckDBInstance.create(':memory:', { autoinstall_known_extensions: 'false' });
+    const c = await instance.connect();
+    try {
+      // The Glue tables' shape: the change columns, then the partition columns.
+      await c.run(
+        `CREATE TABLE ${VIEW_NAMES.changes} AS SELECT *, '2026-01-31' AS day, 23 AS hour FROM ${readParquetSql([day1!])} ` +
+          `UNION ALL SELECT *, '2026-02-01' AS day, 0 AS hour FROM ${readParquetSql([day2!])}`,
+      );
+      await c.run(`CREATE TABLE ${CONSOLIDATED_CHANGES_TABLE} AS SELECT *, '2026-01-31' AS day FROM ${readParquetSql([day1!])}`);
+      await c.run(CHARGEBACK_CHANGES_ALL_VIEW_SQL);
+      await c.run(CHARGEBACKS_CURRENT_VIEW_SQL);
+      const totals = await c.runAndReadAll(`SELECT count(*), CAST(sum(amount) AS VARCHAR) FROM ${VIEW_NAMES.all}`);
+      assert.deepEqual(totals.getRows(), [[3n, '110.0000']]);
+      const columns = await c.runAndReadAll(`SELECT * FROM ${VIEW_NAMES.all} LIMIT 0`);
+      assert.deepEqual(
+        columns.columnNames(),
+        CHANGE_COLUMNS.map((col) => col.name),
+      );
+      const current = await c.runAndReadAll(`SELECT chargeback_id, status FROM ${VIEW_NAMES.current} ORDER BY chargeback_id`);
+      assert.deepEqual(current.getRows(), [
+        ['cb_a', 'WON'],
+        ['cb_b', 'RECEIVED'],
+      ]);
+    } finally {
+      c.closeSync();
+      instance.closeSync();
+    }
   });
 });

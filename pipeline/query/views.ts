@@ -20,8 +20,19 @@ import {
  * Athena's `timestamp` is the same UTC instant without a zone attached.
  */
 
-/** `chargeback_changes` is named after the catalog table (pipeline/schema/chargebackChangesTable.ts) it stands for. */
-export const VIEW_NAMES = { changes: CHARGEBACK_CHANGES_TABLE, current: 'chargebacks_current' } as const;
+/**
+ * `chargeback_changes` is named after the catalog table (pipeline/schema/chargebackChangesTable.ts) it stands for;
+ * `chargeback_changes_all` is every change once, each day from the copy the read rule picks (README.md § "Which copy
+ * of a day is read"), and what `chargebacks_current` reads.
+ */
+export const VIEW_NAMES = {
+  changes: CHARGEBACK_CHANGES_TABLE,
+  all: 'chargeback_changes_all',
+  current: 'chargebacks_current',
+} as const;
+
+/** The Glue table over the consolidated days' symlink files (consolidatedChangesTable.ts). */
+export const CONSOLIDATED_CHANGES_TABLE = 'chargeback_changes_consolidated';
 
 export interface ChangeColumn {
   readonly name: ChangeRecordFieldName;
@@ -75,7 +86,7 @@ export function chargebackChangesSql(source: string): string {
  * sequence number, compared as a number: the numbers are decimal strings of up to 40 digits
  * (more than DECIMAL(38,0) holds), so they are compared by length without leading zeros, then
  * as text. event_id breaks a tie deterministically (the writers drop duplicates, so a tie is not
- * expected). Reads `chargeback_changes`, so the same text is the Athena view over the Glue table.
+ * expected). Reads `chargeback_changes_all`, so the same text is the Athena view over the combined view.
  */
 export const CHARGEBACKS_CURRENT_SQL = `SELECT ${columnList('latest.')}
 FROM (
@@ -88,10 +99,35 @@ FROM (
         TRIM(LEADING '0' FROM c.sequence_number) DESC,
         c.event_id DESC
     ) AS change_rank
-  FROM ${VIEW_NAMES.changes} c
+  FROM ${VIEW_NAMES.all} c
 ) latest
 WHERE latest.change_rank = 1
   AND latest.event_type <> 'REMOVE'`;
+
+/**
+ * Athena's `chargeback_changes_all`: the rows of every consolidated day (the consolidated table reads exactly the
+ * Parquet files each complete day's symlink file lists) and the landing rows of every other day. A day is in the
+ * consolidated table only once its manifest said `complete: true`, and then all of its rows are there, so "has a
+ * consolidated row" is "is consolidated": no day is read from both, and an empty day has no rows in either. The
+ * partition column `day` (YYYY-MM-DD text in both tables) is used only to exclude; the view's columns are exactly
+ * the change columns, like `chargeback_changes` locally. Standard SQL; in DuckDB it runs over two tables of those
+ * names (views.test.ts).
+ */
+export const CHARGEBACK_CHANGES_ALL_SQL = `SELECT ${columnList('c.')}
+FROM ${CONSOLIDATED_CHANGES_TABLE} c
+UNION ALL
+SELECT ${columnList('l.')}
+FROM ${VIEW_NAMES.changes} l
+WHERE l.day NOT IN (SELECT DISTINCT k.day FROM ${CONSOLIDATED_CHANGES_TABLE} k)`;
+
+/** The statement that creates `chargeback_changes_all` in Athena: the named query of infra/ holds exactly this text. */
+export const CHARGEBACK_CHANGES_ALL_VIEW_SQL = createViewSql(VIEW_NAMES.all, CHARGEBACK_CHANGES_ALL_SQL);
+
+/**
+ * Locally the read rule has already chosen the files (`planReadSet`), so `chargeback_changes_all` is
+ * `chargeback_changes` under the name the current-state view reads in both engines.
+ */
+export const LOCAL_CHANGES_ALL_SQL = `SELECT ${columnList()} FROM ${VIEW_NAMES.changes}`;
 
 /** An empty table with the change columns' types: what `chargeback_changes` reads when nothing has landed. */
 export function emptyChangesTableSql(name: string): string {
