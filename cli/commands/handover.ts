@@ -4,6 +4,7 @@ import { createKafka, kafkaConfigFromEnv, Topics } from '../../pipeline/kafka/in
 import {
   HandOverRefusedError,
   handOverOffsets,
+  refuseWhileGroupsActive,
   type HandOverResult,
   type PartitionHandOver,
 } from '../../pipeline/kafka/handOverOffsets.ts';
@@ -76,7 +77,10 @@ export async function handOver(o: HandOverCommandOptions): Promise<HandOverRepor
   const kafka = createKafka(kafkaConfigFromEnv('chargeback-cdc-handover', env));
   const admin = kafka.admin();
   await admin.connect();
+  const names = { fromGroup: groups[o.from], toGroup: groups[o.to], fromName: ENGINE_NAMES[o.from], toName: ENGINE_NAMES[o.to] };
   try {
+    // First: a running writer's progress objects are a moving target, and the refusal should name the writer.
+    await refuseWhileGroupsActive(admin, names);
     for (const { partition } of await admin.fetchTopicOffsets(writer.topic)) {
       const stored = await progress.read(partition);
       if (!stored) continue;
@@ -92,10 +96,7 @@ export async function handOver(o: HandOverCommandOptions): Promise<HandOverRepor
     }
     const result = await handOverOffsets(admin, {
       topic: writer.topic,
-      fromGroup: groups[o.from],
-      toGroup: groups[o.to],
-      fromName: ENGINE_NAMES[o.from],
-      toName: ENGINE_NAMES[o.to],
+      ...names,
       ...(o.from === 'embedded' ? { sourceFloor: embeddedProgress } : {}),
     });
     const flinkState = o.to === 'flink' ? moveFlinkStateAside(env) : undefined;

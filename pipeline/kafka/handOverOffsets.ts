@@ -112,14 +112,7 @@ export interface HandOverResult {
  * const result = await handOverOffsets(admin, { topic: 'chargebacks', fromGroup: 'a', toGroup: 'b' });
  */
 export async function handOverOffsets(admin: Admin, o: HandOverOptions): Promise<HandOverResult> {
-  const groups = [...new Set([o.fromGroup, o.toGroup])];
-  const { groups: described } = await admin.describeGroups(groups);
-  const busy = described.filter((g) => g.members.length > 0);
-  if (busy.length) {
-    throw new HandOverRefusedError(
-      `handover refused: ${busy.map((g) => describeBusy(g, o)).join('; ')}: stop it with SIGTERM, wait for it to exit, then run handover again`,
-    );
-  }
+  await refuseWhileGroupsActive(admin, o);
   const logEnds = new Map((await admin.fetchTopicOffsets(o.topic)).map((p) => [p.partition, BigInt(p.high)] as const));
   const committed = await groupOffsets(admin, o.fromGroup, o.topic);
   const source = new Map(committed);
@@ -143,6 +136,23 @@ export async function handOverOffsets(admin: Admin, o: HandOverOptions): Promise
   return { topic: o.topic, fromGroup: o.fromGroup, toGroup: o.toGroup, partitions: plan };
 }
 
+/**
+ * Throws HandOverRefusedError while the source or the target group has an active member: a running
+ * writer keeps committing its own position. Callers that read the source's state first call it first.
+ */
+export async function refuseWhileGroupsActive(
+  admin: Admin,
+  o: Pick<HandOverOptions, 'fromGroup' | 'toGroup' | 'fromName' | 'toName'>,
+): Promise<void> {
+  const { groups } = await admin.describeGroups([...new Set([o.fromGroup, o.toGroup])]);
+  const busy = groups.filter((g) => g.members.length > 0);
+  if (busy.length) {
+    throw new HandOverRefusedError(
+      `handover refused: ${busy.map((g) => describeBusy(g, o)).join('; ')}: stop it with SIGTERM, wait for it to exit, then run handover again`,
+    );
+  }
+}
+
 /** Committed offsets of a group on a topic; partitions without a commit (Kafka's -1) are left out. */
 async function groupOffsets(admin: Admin, groupId: string, topic: string): Promise<Map<number, bigint>> {
   const [t] = await admin.fetchOffsets({ groupId, topics: [topic] });
@@ -151,7 +161,7 @@ async function groupOffsets(admin: Admin, groupId: string, topic: string): Promi
   return out;
 }
 
-function describeBusy(g: GroupDescription, o: HandOverOptions): string {
+function describeBusy(g: GroupDescription, o: Pick<HandOverOptions, 'fromGroup' | 'toGroup' | 'fromName' | 'toName'>): string {
   const whose = [
     ...(g.groupId === o.fromGroup ? [o.fromName ?? 'the source'] : []),
     ...(g.groupId === o.toGroup && o.toGroup !== o.fromGroup ? [o.toName ?? 'the target'] : []),
