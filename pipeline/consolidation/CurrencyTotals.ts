@@ -20,21 +20,27 @@ export class CurrencyTotals {
     for (const [currency, t] of Object.entries(totals)) this.add(currency, parseFixed(t.amount), t.rows);
   }
 
+  /** Adds one row whose amount is decimal text (a CSV cell, "99.9900"). */
+  addText(currency: string, amount: string): void {
+    this.add(currency, parseFixed(amount));
+  }
+
   /** Currencies sorted, amounts at scale 4. */
   toJSON(): Record<string, CurrencyTotal> {
     const out: Record<string, CurrencyTotal> = {};
     for (const c of [...this.sums.keys()].sort()) {
       const s = this.sums.get(c)!;
-      out[c] = { rows: s.rows, amount: printFixed(s.unscaled) };
+      out[c] = { rows: s.rows, amount: fixedText(s.unscaled, AMOUNT_SCALE) };
     }
     return out;
   }
 }
 
-function printFixed(unscaled: bigint): string {
+/** Unscaled integer → decimal text with exactly `scale` places ("3999.6000" at scale 4). */
+export function fixedText(unscaled: bigint, scale: number): string {
   const sign = unscaled < 0n ? '-' : '';
-  const digits = (unscaled < 0n ? -unscaled : unscaled).toString().padStart(AMOUNT_SCALE + 1, '0');
-  return `${sign}${digits.slice(0, -AMOUNT_SCALE)}.${digits.slice(-AMOUNT_SCALE)}`;
+  const digits = (unscaled < 0n ? -unscaled : unscaled).toString().padStart(scale + 1, '0');
+  return scale === 0 ? `${sign}${digits}` : `${sign}${digits.slice(0, -scale)}.${digits.slice(-scale)}`;
 }
 
 function parseFixed(amount: string): bigint {

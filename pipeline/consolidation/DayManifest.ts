@@ -1,13 +1,21 @@
 import type { CurrencyTotal } from '../completeness/index.ts';
+import type { CsvMode } from './DayCsv.ts';
 
 /** Name of the day's manifest in its consolidated folder; `_` makes Hive, Spark, Athena and our readers skip it. */
 export const DAY_MANIFEST_NAME = '_manifest.json';
-export const DAY_MANIFEST_VERSION = 1;
+/** 2: the day's CSV (`csv`) joined the outputs. A version-1 manifest is not trusted, so its day is redone. */
+export const DAY_MANIFEST_VERSION = 2;
 
 export interface DayFile {
   key: string;
   bytes: number;
   rows: number;
+}
+
+/** The day's CSV: its key, size, and the totals read back from its bytes (equal to the Parquet outputs' for `changes`). */
+export interface DayCsvFile extends DayFile {
+  mode: CsvMode;
+  currencies: Record<string, CurrencyTotal>;
 }
 
 /**
@@ -29,6 +37,8 @@ export interface DayManifest {
   targetBytes: number;
   inputs: DayFile[];
   outputs: DayFile[];
+  /** The day's rows as one CSV, written with the outputs, before this manifest. */
+  csv: DayCsvFile;
   rows: number;
   currencies: Record<string, CurrencyTotal>;
 }
@@ -42,7 +52,13 @@ export function encodeDayManifest(m: DayManifest): Uint8Array {
 export function parseDayManifest(body: Uint8Array): DayManifest | undefined {
   try {
     const m = JSON.parse(new TextDecoder().decode(body)) as Partial<DayManifest>;
-    if (m.manifestVersion !== DAY_MANIFEST_VERSION || typeof m.run !== 'string' || !Array.isArray(m.outputs)) return undefined;
+    if (
+      m.manifestVersion !== DAY_MANIFEST_VERSION ||
+      typeof m.run !== 'string' ||
+      !Array.isArray(m.outputs) ||
+      typeof m.csv?.key !== 'string'
+    )
+      return undefined;
     return m as DayManifest;
   } catch {
     return undefined;

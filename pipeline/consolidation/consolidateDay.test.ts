@@ -7,7 +7,10 @@ import { changeRecord } from '../../fixtures/changeRecords.ts';
 import { InMemoryObjectStore } from '../../fixtures/InMemoryObjectStore.ts';
 import { readParquetFile } from '../parquet-writer/index.ts';
 import { canonicalAmount, type ChangeRecord, toUnscaled } from '../schema/index.ts';
+import { athenaSymlinkKey } from './athenaSymlink.ts';
 import { consolidateDay } from './consolidateDay.ts';
+import { parseCsv } from './csvCodec.ts';
+import { CSV_COLUMNS, CsvMode } from './DayCsv.ts';
 import { compareSequenceNumbers } from './consolidationOrder.ts';
 import { DAY_MANIFEST_NAME, parseDayManifest } from './DayManifest.ts';
 import { ConcurrentConsolidationError, ConsolidationMismatchError, DayIncompleteError } from './errors.ts';
@@ -214,6 +217,97 @@ describe('consolidateDay', () => {
     await closeHours(store, [], ALL_HOURS);
     const r = await consolidateDay({ store, day: DAY });
     assert.deepEqual([r.manifest.rows, r.manifest.outputs, r.manifest.complete], [0, [], true]);
+  });
+
+  it('writes one CSV of the day whose rows are the Parquet rows in the same order, listed in the manifest with its totals', async () => {
+    await fc.assert(
+      fc.asyncProperty(dayArb, async (spec) => {
+        const store = new InMemoryObjectStore();
+        const parts = toParts(spec);
+        await landParts(store, parts);
+        await closeHours(store, parts, ALL_HOURS);
+        const r = await consolidateDay({ store, day: DAY, targetBytes: 3_000 });
+        const csv = r.manifest.csv;
+        assert.match(csv.key, new RegExp(`^${OUT}chargebacks-${DAY}-${r.manifest.run}\\.csv$`));
+        const body = (await store.getObject(csv.key))!.body;
+        assert.equal(body.length, csv.bytes);
+        const [header, ...records] = parseCsv(new TextDecoder().decode(body));
+        assert.deepEqual(header, CSV_COLUMNS);
+        const rows = await outputRows(store);
+        assert.equal(records.length, rows.length);
+        assert.equal(csv.rows, rows.length);
+        const col = (name: string) => header!.indexOf(name);
+        records.forEach((rec, i) => {
+          const row = rows[i]!;
+          assert.equal(rec[col('event_id')], row.event_id, `row ${i} in the Parquet order`);
+          assert.equal(canonicalAmount(rec[col('amount')]!), row.amount);
+          assert.equal(rec[col('reason')], row.reason);
+          assert.equal(rec[col('event_time')], row.event_time);
+        });
+        assert.deepEqual(csv.currencies, r.manifest.currencies);
+      }),
+      { numRuns: 25 },
+    );
+  });
+
+  it("points Athena at a complete day's outputs (one s3:// URI per line), and at nothing for a forced day", async () => {
+    const store = new InMemoryObjectStore();
+    const late: LandedPart = { hour: '23', name: 'late.parquet', records: [changeRecord(3)] };
+    const parts: LandedPart[] = [{ hour: '03', name: 'a.parquet', records: [changeRecord(1), changeRecord(2)] }, late];
+    await landParts(store, parts);
+    await closeHours(store, parts, ALL_HOURS);
+    const key = athenaSymlinkKey('consolidated/chargebacks/', DAY);
+    assert.equal(key, `consolidated/chargebacks/_athena/day=${DAY}/symlink.txt`);
+    const complete = await consolidateDay({ store, day: DAY, targetBytes: 1 });
+    assert.deepEqual(complete.athenaSymlink, { key, action: 'written' });
+    const expected = complete.manifest.outputs.map((o) => `s3://${store.bucket}/${o.key}\n`).join('');
+    assert.equal(complete.manifest.outputs.length, 3);
+    assert.equal(new TextDecoder().decode((await store.getObject(key))!.body), expected);
+
+    // A forced run (here: hour 23's marker gone) has no pointer: that day is read from the landing zone.
+    await store.deleteObject(`landing/chargebacks/${DAY}/23/${DAY_MANIFEST_NAME}`);
+    const forced = await consolidateDay({ store, day: DAY, targetBytes: 1, force: true });
+    assert.deepEqual([forced.manifest.complete, forced.athenaSymlink.action], [false, 'deleted']);
+    assert.equal(await store.exists(key), false);
+  });
+
+  it('a rerun that finds the manifest up to date repairs a missing or stale symlink, then writes nothing more', async () => {
+    const store = new InMemoryObjectStore();
+    const parts: LandedPart[] = [{ hour: '03', name: 'a.parquet', records: [changeRecord(1), changeRecord(2)] }];
+    await landParts(store, parts);
+    await closeHours(store, parts, ALL_HOURS);
+    const first = await consolidateDay({ store, day: DAY });
+    const key = first.athenaSymlink.key;
+    const good = (await store.getObject(key))!.body;
+    for (const damage of [() => store.deleteObject(key), () => store.putObject(key, new TextEncoder().encode('s3://old\n'))]) {
+      await damage();
+      const again = await consolidateDay({ store, day: DAY });
+      assert.deepEqual([again.status, again.athenaSymlink.action], ['up-to-date', 'written']);
+      assert.deepEqual((await store.getObject(key))!.body, good);
+      const before = store.mutations;
+      assert.equal((await consolidateDay({ store, day: DAY })).athenaSymlink.action, 'unchanged');
+      assert.equal(store.mutations, before);
+    }
+  });
+
+  it('a state CSV holds the last change of each chargeback, without removed ones, beside the same Parquet files', async () => {
+    const store = new InMemoryObjectStore();
+    const records = [
+      changeRecord(1, { chargeback_id: 'a', sequence_number: '10', amount: '5' }),
+      changeRecord(2, { chargeback_id: 'a', sequence_number: '9', amount: '7' }),
+      changeRecord(3, { chargeback_id: 'b', sequence_number: '1' }),
+      changeRecord(4, { chargeback_id: 'b', sequence_number: '2', event_type: 'REMOVE' }),
+    ];
+    const parts: LandedPart[] = [{ hour: '03', name: 'a.parquet', records }];
+    await landParts(store, parts);
+    await closeHours(store, parts, ALL_HOURS);
+    const changes = await consolidateDay({ store, day: DAY });
+    const state = await consolidateDay({ store, day: DAY, csv: CsvMode.STATE });
+    assert.equal(state.status, 'consolidated');
+    assert.deepEqual(state.manifest.outputs, changes.manifest.outputs);
+    assert.deepEqual([state.manifest.csv.mode, state.manifest.csv.rows], ['state', 1]);
+    assert.deepEqual(state.manifest.csv.currencies, { USD: { rows: 1, amount: '5.0000' } });
+    assert.deepEqual(state.deleted, [changes.manifest.csv.key]);
   });
 
   it('refuses a day that is not YYYY-MM-DD', async () => {

@@ -7,11 +7,14 @@ import {
   readParquetFile,
 } from '../parquet-writer/index.ts';
 import { type ParquetRow, toParquetRow } from '../schema/index.ts';
+import { athenaSymlinkKey, encodeAthenaSymlink } from './athenaSymlink.ts';
 import { compareConsolidatedRows } from './consolidationOrder.ts';
 import { CurrencyTotals } from './CurrencyTotals.ts';
+import { checkCsvMode, CsvMode, csvRowsOf, csvTotals, dayCsvKey, encodeDayCsv } from './DayCsv.ts';
 import {
   DAY_MANIFEST_NAME,
   DAY_MANIFEST_VERSION,
+  type DayCsvFile,
   type DayFile,
   type DayManifest,
   encodeDayManifest,
@@ -27,6 +30,8 @@ const LAYOUT_VERSION = 1;
 /** Row groups stay at most this big (estimate) whatever the target, so encoding memory stays bounded. */
 const MAX_ROW_GROUP_BYTES = 16 * 1024 * 1024;
 const PARQUET_CONTENT_TYPE = 'application/vnd.apache.parquet';
+// RFC 4180 §3 registers text/csv, and `header=present` says the first record names the columns.
+const CSV_CONTENT_TYPE = 'text/csv; charset=utf-8; header=present';
 
 export interface ConsolidateDayOptions {
   store: ObjectStore;
@@ -38,6 +43,8 @@ export interface ConsolidateDayOptions {
   targetBytes?: number;
   /** Consolidate even if some hours have no completeness marker (the manifest then says `complete: false`). */
   force?: boolean;
+  /** What the day's CSV holds: every change (default), or each chargeback's last change unless removed. */
+  csv?: CsvMode;
 }
 
 export interface ConsolidationResult {
@@ -46,6 +53,8 @@ export interface ConsolidationResult {
   manifest: DayManifest;
   /** Objects of the day's folder that no manifest lists any more (superseded runs, leftovers of crashed ones), deleted. */
   deleted: string[];
+  /** The Athena pointer (athenaSymlinkKey): put (complete day), deleted (forced day), or already right. */
+  athenaSymlink: { key: string; action: 'written' | 'deleted' | 'unchanged' };
 }
 
 /**
@@ -63,6 +72,7 @@ export async function consolidateDay(options: ConsolidateDayOptions): Promise<Co
   const landingPrefix = options.landingPrefix ?? DEFAULT_LANDING_PREFIX;
   const consolidatedPrefix = options.consolidatedPrefix ?? DEFAULT_CONSOLIDATED_PREFIX;
   const targetBytes = options.targetBytes ?? DEFAULT_TARGET_BYTES;
+  const csvMode = checkCsvMode(options.csv ?? CsvMode.CHANGES);
   checkDay(day);
   if (!Number.isSafeInteger(targetBytes) || targetBytes <= 0)
     throw new ConsolidationConfigError(`targetBytes must be a positive whole number of bytes, got ${targetBytes}`);
@@ -71,14 +81,28 @@ export async function consolidateDay(options: ConsolidateDayOptions): Promise<Co
   const manifestKey = `${dayPrefix}${DAY_MANIFEST_NAME}`;
   const inputs = await resolveDayInputs(store, landingPrefix, day, options.force ?? false);
   const run = runIdOf(targetBytes, inputs.files);
+  const csvKey = dayCsvKey(dayPrefix, day, run, csvMode);
 
   const current = await store.getObject(manifestKey);
   const previous = current && parseDayManifest(current.body);
   // Same run id means the same output bytes; the manifest may still differ in what it says of the
   // hours (a day forced while hours were open, whose hours then closed without new files).
   const sameHours = JSON.stringify(previous?.missingHours) === JSON.stringify(inputs.missingHours);
-  if (previous?.run === run && sameHours && (await allExist(store, previous.outputs))) {
-    return { status: 'up-to-date', manifestKey, manifest: previous, deleted: await deleteUnlisted(store, dayPrefix, previous) };
+  if (
+    previous?.run === run &&
+    previous.csv.key === csvKey &&
+    sameHours &&
+    (await allExist(store, [...previous.outputs, previous.csv]))
+  ) {
+    // Still finish what a run that crashed after its commit left undone: the pointer, then the clean-up.
+    const athenaSymlink = await syncAthenaSymlink(store, consolidatedPrefix, previous);
+    return {
+      status: 'up-to-date',
+      manifestKey,
+      manifest: previous,
+      deleted: await deleteUnlisted(store, dayPrefix, previous),
+      athenaSymlink,
+    };
   }
 
   const rows = await readInputs(store, inputs.files);
@@ -94,12 +118,15 @@ export async function consolidateDay(options: ConsolidateDayOptions): Promise<Co
       `day ${day}: the rows read add up to ${got} per currency, but the hour manifests promise ${want}; no manifest written`,
     );
 
+  const csv = dayCsv(csvKey, csvMode, rows, written);
+
   const outputs: DayFile[] = [];
   for (const part of splitIntoParts(rows, targetBytes)) {
     const key = `${dayPrefix}part-${run}-${String(outputs.length).padStart(5, '0')}.parquet`;
     await store.putObject(key, part.bytes, undefined, PARQUET_CONTENT_TYPE);
     outputs.push({ key, bytes: part.bytes.length, rows: part.rows });
   }
+  await store.putObject(csv.file.key, csv.bytes, undefined, CSV_CONTENT_TYPE);
 
   const manifest: DayManifest = {
     manifestVersion: DAY_MANIFEST_VERSION,
@@ -111,11 +138,68 @@ export async function consolidateDay(options: ConsolidateDayOptions): Promise<Co
     targetBytes,
     inputs: inputs.files.map((f) => ({ key: f.key, bytes: f.bytes, rows: f.expectedRows ?? countOf(rows, f.key) })),
     outputs,
+    csv: csv.file,
     rows: rows.length,
     currencies: written.toJSON(),
   };
   await commitManifest(store, manifestKey, encodeDayManifest(manifest), current?.etag);
-  return { status: 'consolidated', manifestKey, manifest, deleted: await deleteUnlisted(store, dayPrefix, manifest) };
+  const athenaSymlink = await syncAthenaSymlink(store, consolidatedPrefix, manifest);
+  return {
+    status: 'consolidated',
+    manifestKey,
+    manifest,
+    deleted: await deleteUnlisted(store, dayPrefix, manifest),
+    athenaSymlink,
+  };
+}
+
+/**
+ * The day's CSV, checked before anything is written: its totals, read back from its bytes, must
+ * be the Parquet outputs' (for `changes`; for `state`, those of the rows it was to hold).
+ */
+function dayCsv(
+  key: string,
+  mode: CsvMode,
+  rows: readonly ParquetRow[],
+  written: CurrencyTotals,
+): { file: DayCsvFile; bytes: Uint8Array } {
+  const selected = csvRowsOf(rows, mode);
+  let want = written;
+  if (mode !== CsvMode.CHANGES) {
+    want = new CurrencyTotals();
+    for (const r of selected) want.add(r.currency, r.amount);
+  }
+  const bytes = encodeDayCsv(selected);
+  const got = csvTotals(bytes);
+  const [gotText, wantText] = [JSON.stringify(got.currencies.toJSON()), JSON.stringify(want.toJSON())];
+  if (got.rows !== selected.length || gotText !== wantText)
+    throw new ConsolidationMismatchError(
+      `${key}: the CSV reads back as ${got.rows} rows ${gotText} per currency, the Parquet outputs hold ${selected.length} rows ${wantText}; no manifest written`,
+    );
+  return { file: { key, mode, bytes: bytes.length, rows: got.rows, currencies: got.currencies.toJSON() }, bytes };
+}
+
+/**
+ * After the manifest's commit and before the clean-up (so the pointer never names a deleted file):
+ * a complete day's symlink lists the manifest's outputs; a forced day has none, so Athena reads
+ * that day from the landing zone. Rewritten only when its bytes differ.
+ */
+async function syncAthenaSymlink(
+  store: ObjectStore,
+  consolidatedPrefix: string,
+  manifest: DayManifest,
+): Promise<ConsolidationResult['athenaSymlink']> {
+  const key = athenaSymlinkKey(consolidatedPrefix, manifest.day);
+  const current = await store.getObject(key);
+  if (!manifest.complete) {
+    if (!current) return { key, action: 'unchanged' };
+    await store.deleteObject(key);
+    return { key, action: 'deleted' };
+  }
+  const body = encodeAthenaSymlink(store.bucket, manifest.outputs);
+  if (current && Buffer.from(current.body).equals(Buffer.from(body))) return { key, action: 'unchanged' };
+  await store.putObject(key, body, undefined, 'text/plain; charset=utf-8');
+  return { key, action: 'written' };
 }
 
 function checkDay(day: string): void {
@@ -200,7 +284,7 @@ async function commitManifest(store: ObjectStore, key: string, body: Uint8Array,
 
 /** Deletes what the manifest does not list under the day's folder: readers ignore it anyway, so this only frees space. */
 async function deleteUnlisted(store: ObjectStore, dayPrefix: string, manifest: DayManifest): Promise<string[]> {
-  const keep = new Set([...manifest.outputs.map((o) => o.key), `${dayPrefix}${DAY_MANIFEST_NAME}`]);
+  const keep = new Set([...manifest.outputs.map((o) => o.key), manifest.csv.key, `${dayPrefix}${DAY_MANIFEST_NAME}`]);
   const deleted: string[] = [];
   for (const o of await store.listObjects(dayPrefix)) {
     if (keep.has(o.key)) continue;
