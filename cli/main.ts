@@ -193,13 +193,17 @@ program
 program
   .command('consolidate')
   .description(
-    'consolidate one UTC day of the landing zone into consolidated/chargebacks/YYYY-MM-DD/ (sorted by chargeback_id, then sequence number; part files of a target size; _manifest.json written last, the only thing readers trust); refuses (exit 3) until all 24 hours have a completeness marker; a rerun changes nothing',
+    'consolidate one UTC day of the landing zone into consolidated/chargebacks/YYYY-MM-DD/ (sorted by chargeback_id, then sequence number; part files of a target size; the day as one CSV, chargebacks-YYYY-MM-DD-<run>.csv: RFC 4180, UTF-8, CRLF, header row, amounts as exact decimals at scale 4, UTC ISO 8601 timestamps, null as an empty field; _manifest.json written last, the only thing readers trust; then, for a complete day, the Athena symlink consolidated/chargebacks/_athena/day=YYYY-MM-DD/symlink.txt, removed for a forced one); refuses (exit 3) until all 24 hours have a completeness marker; a rerun changes nothing',
   )
   .requiredOption('--day <YYYY-MM-DD>', 'the UTC day to consolidate')
   .option('--force', 'consolidate even if some hours have no _manifest.json yet (the manifest then says complete: false)')
   .option(
     '--target-size <size>',
     'size at which a consolidated part file rolls, e.g. 128MiB, 64MB, 1000000 (default: CONSOLIDATION_TARGET_BYTES or 128MiB)',
+  )
+  .option(
+    '--csv <mode>',
+    'what the CSV holds: changes (every landed change, the default) or state (the last change of each chargeback at the end of the day, removed ones left out); default: CONSOLIDATION_CSV or changes',
   )
   .option('--json', 'print the result and the manifest as one JSON object')
   .action(async (o) => {
@@ -209,6 +213,7 @@ program
       force: !!o.force,
       json: !!o.json,
       ...(o.targetSize === undefined ? {} : { targetSize: o.targetSize }),
+      ...(o.csv === undefined ? {} : { csv: o.csv }),
     });
   });
 

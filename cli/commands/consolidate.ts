@@ -1,5 +1,7 @@
 import { awsClientConfigFromEnv } from '../../pipeline/aws/index.ts';
 import {
+  CsvMode,
+  checkCsvMode,
   ConsolidationConfigError,
   consolidateDay,
   DayIncompleteError,
@@ -38,8 +40,15 @@ export function parseByteSize(flag: string, v: string): number {
  * against the landing bucket of the environment — the local stack, or AWS when run by the
  * scheduled task. The same function either way; only the endpoint differs.
  */
-export async function runConsolidate(o: { day: string; force: boolean; targetSize?: string; json: boolean }): Promise<number> {
+export async function runConsolidate(o: {
+  day: string;
+  force: boolean;
+  targetSize?: string;
+  csv?: string;
+  json: boolean;
+}): Promise<number> {
   const env = process.env;
+  const csv = checkCsvMode(o.csv ?? env.CONSOLIDATION_CSV ?? CsvMode.CHANGES);
   const targetBytes =
     o.targetSize !== undefined
       ? parseByteSize('--target-size', o.targetSize)
@@ -64,11 +73,21 @@ export async function runConsolidate(o: { day: string; force: boolean; targetSiz
       day: o.day,
       force: o.force,
       targetBytes,
+      csv,
       landingPrefix: env.LANDING_PREFIX || DEFAULT_LANDING_PREFIX,
       consolidatedPrefix: env.CONSOLIDATED_PREFIX || DEFAULT_CONSOLIDATED_PREFIX,
     });
     const m = r.manifest;
-    if (o.json) console.log(JSON.stringify({ status: r.status, manifestKey: r.manifestKey, deleted: r.deleted, manifest: m }));
+    if (o.json)
+      console.log(
+        JSON.stringify({
+          status: r.status,
+          manifestKey: r.manifestKey,
+          deleted: r.deleted,
+          athenaSymlink: r.athenaSymlink,
+          manifest: m,
+        }),
+      );
     else {
       const sums = Object.entries(m.currencies)
         .map(([c, t]) => `${c} ${t.rows} rows ${t.amount}`)
@@ -76,7 +95,9 @@ export async function runConsolidate(o: { day: string; force: boolean; targetSiz
       console.log(
         `${o.day}: ${r.status}${m.complete ? '' : ` (forced; hours without a marker: ${m.missingHours.join(', ')})`} — ` +
           `${m.inputs.length} input file(s) → ${m.outputs.length} output file(s), ${m.rows} rows${sums ? `; ${sums}` : ''}; ` +
-          `manifest s3://${store.bucket}/${r.manifestKey}${r.deleted.length ? `; deleted ${r.deleted.length} unlisted object(s)` : ''}`,
+          `CSV s3://${store.bucket}/${m.csv.key} (${m.csv.mode}, ${m.csv.rows} rows); ` +
+          `manifest s3://${store.bucket}/${r.manifestKey}; Athena symlink ${r.athenaSymlink.action} (${r.athenaSymlink.key})` +
+          `${r.deleted.length ? `; deleted ${r.deleted.length} unlisted object(s)` : ''}`,
       );
     }
     return 0;
