@@ -5,8 +5,10 @@ import { AthenaWorkgroup } from '@cdktf/provider-aws/lib/athena-workgroup/index.
 import { AthenaNamedQuery } from '@cdktf/provider-aws/lib/athena-named-query/index.js';
 import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy/index.js';
 import { chargebackChangesTable, type GlueColumn } from '../../pipeline/schema/index.ts';
-// views.ts directly: the query stage's index also loads DuckDB's native binding, which synth has no use for.
-import { CHARGEBACKS_CURRENT_VIEW_SQL, VIEW_NAMES } from '../../pipeline/query/views.ts';
+// The files directly: the query stage's index also loads DuckDB's native binding, which synth has no use for.
+import { CHARGEBACK_CHANGES_ALL_VIEW_SQL, CHARGEBACKS_CURRENT_VIEW_SQL, VIEW_NAMES } from '../../pipeline/query/views.ts';
+import { consolidatedChangesTable } from '../../pipeline/query/consolidatedChangesTable.ts';
+import { DEFAULT_CONSOLIDATED_PREFIX } from '../../pipeline/consolidation/index.ts';
 import { policyDocument, renderPolicy } from '../iam/PolicyDocument.ts';
 
 /** Athena writes query results here, beside the landing prefix and never under it (the table would read them). */
@@ -19,6 +21,8 @@ export interface AnalyticsCatalogProps {
   bucketName: string;
   bucketArn: string;
   landingPrefix: string;
+  /** Where the consolidation job writes (`consolidated/chargebacks/`, its default). */
+  consolidatedPrefix?: string;
   projectionStartDay: string;
   /** The environment's key: encrypts query results (SSE-KMS). */
   dataKeyArn: string;
@@ -32,15 +36,19 @@ export interface AnalyticsCatalogProps {
 /**
  * Analysts' way in: the Glue database and the `chargeback_changes` table over the landing zone
  * (columns derived from the Avro schema, partitions by Athena partition projection — no crawler,
- * no partition-adding job), an Athena workgroup whose results are SSE-KMS-encrypted with the data
- * key under `athena-results/` of the landing bucket (enforced: clients cannot override it), the
- * `chargebacks_current` view as a named query, and a least-privilege policy for people who query.
- * The table definition is `pipeline/schema/chargebackChangesTable.ts`, which the local stack
- * registers in moto's Glue too.
+ * no partition-adding job), the `chargeback_changes_consolidated` table over the complete
+ * consolidated days (their symlink files), an Athena workgroup whose results are SSE-KMS-encrypted
+ * with the data key under `athena-results/` of the landing bucket (enforced: clients cannot
+ * override it), the `chargeback_changes_all` view (each day once: consolidated when complete, else
+ * landing; pipeline/query/README.md) and the `chargebacks_current` view over it as named queries,
+ * and a least-privilege policy for people who query. The table definitions are
+ * `pipeline/schema/chargebackChangesTable.ts` (which the local stack registers in moto's Glue too)
+ * and `pipeline/query/consolidatedChangesTable.ts`.
  */
 export class AnalyticsCatalog extends Construct {
   readonly database: GlueCatalogDatabase;
   readonly table: GlueCatalogTable;
+  readonly consolidatedTable: GlueCatalogTable;
   readonly workgroup: AthenaWorkgroup;
   readonly analystPolicy: IamPolicy;
 
@@ -53,7 +61,8 @@ export class AnalyticsCatalog extends Construct {
     });
     this.database = new GlueCatalogDatabase(this, 'database', {
       name: props.databaseName,
-      description: 'chargeback-cdc landing zone: the chargeback_changes table and the chargebacks_current view',
+      description:
+        'chargeback-cdc: the chargeback_changes (landing) and chargeback_changes_consolidated tables, the chargeback_changes_all and chargebacks_current views',
     });
     const columns = (cs: readonly GlueColumn[]) => cs.map((c) => ({ name: c.name, type: c.type, comment: c.comment }));
     this.table = new GlueCatalogTable(this, 'chargeback-changes', {
@@ -72,6 +81,30 @@ export class AnalyticsCatalog extends Construct {
           parameters: { ...def.storage.serdeParameters },
         },
         columns: columns(def.columns),
+      },
+    });
+    const consolidatedPrefix = props.consolidatedPrefix ?? DEFAULT_CONSOLIDATED_PREFIX;
+    const cdef = consolidatedChangesTable({
+      bucket: props.bucketName,
+      consolidatedPrefix,
+      projectionStartDay: props.projectionStartDay,
+    });
+    this.consolidatedTable = new GlueCatalogTable(this, 'chargeback-changes-consolidated', {
+      databaseName: this.database.name,
+      name: cdef.name,
+      description: cdef.description,
+      tableType: cdef.tableType,
+      parameters: terraformLiteral(cdef.parameters, cdef.partitionKeys),
+      partitionKeys: columns(cdef.partitionKeys),
+      storageDescriptor: {
+        location: cdef.location,
+        inputFormat: cdef.storage.inputFormat,
+        outputFormat: cdef.storage.outputFormat,
+        serDeInfo: {
+          serializationLibrary: cdef.storage.serializationLibrary,
+          parameters: { ...cdef.storage.serdeParameters },
+        },
+        columns: columns(cdef.columns),
       },
     });
 
@@ -93,10 +126,18 @@ export class AnalyticsCatalog extends Construct {
         },
       },
     });
+    new AthenaNamedQuery(this, 'chargeback-changes-all', {
+      name: VIEW_NAMES.all,
+      description:
+        'Creates (or replaces) the chargeback_changes_all view: complete consolidated days from their copy, every other day from the landing zone, each change once. Run before chargebacks_current, once after a deploy that changed the schema.',
+      database: this.database.name,
+      workgroup: this.workgroup.name,
+      query: CHARGEBACK_CHANGES_ALL_VIEW_SQL,
+    });
     new AthenaNamedQuery(this, 'chargebacks-current', {
       name: VIEW_NAMES.current,
       description:
-        'Creates (or replaces) the chargebacks_current view: the latest change per chargeback_id, removed ones excluded. Run once after a deploy that changed the schema.',
+        'Creates (or replaces) the chargebacks_current view over chargeback_changes_all: the latest change per chargeback_id, removed ones excluded. Run after chargeback_changes_all, once after a deploy that changed the schema.',
       database: this.database.name,
       workgroup: this.workgroup.name,
       query: CHARGEBACKS_CURRENT_VIEW_SQL,
@@ -107,7 +148,7 @@ export class AnalyticsCatalog extends Construct {
     const keys = [...new Set([props.dataKeyArn, props.landingKmsKeyArn ?? props.dataKeyArn])];
     this.analystPolicy = new IamPolicy(this, 'analyst-policy', {
       name: props.analystPolicyName,
-      description: 'Query the chargeback-cdc landing zone in its Athena workgroup (read-only on the data)',
+      description: 'Query the chargeback-cdc landing zone and consolidated days in its Athena workgroup (read-only on the data)',
       policy: renderPolicy(
         policyDocument([
           {
@@ -136,6 +177,8 @@ export class AnalyticsCatalog extends Construct {
               glue('catalog'),
               glue(`database/${props.databaseName}`),
               glue(`table/${props.databaseName}/${def.name}`),
+              glue(`table/${props.databaseName}/${cdef.name}`),
+              glue(`table/${props.databaseName}/${VIEW_NAMES.all}`),
               glue(`table/${props.databaseName}/${VIEW_NAMES.current}`),
             ],
           },
@@ -146,11 +189,20 @@ export class AnalyticsCatalog extends Construct {
             Resource: [`${props.bucketArn}/${props.landingPrefix}*`],
           },
           {
-            Sid: 'ListLandingAndResultsOnly',
+            // The symlink files under `_athena/` and the Parquet files they list, in the day folders.
+            Sid: 'ReadConsolidatedDays',
+            Effect: 'Allow',
+            Action: ['s3:GetObject'],
+            Resource: [`${props.bucketArn}/${consolidatedPrefix}*`],
+          },
+          {
+            Sid: 'ListLandingConsolidatedAndResultsOnly',
             Effect: 'Allow',
             Action: ['s3:ListBucket'],
             Resource: [props.bucketArn],
-            Condition: { StringLike: { 's3:prefix': [`${props.landingPrefix}*`, `${ATHENA_RESULTS_PREFIX}*`] } },
+            Condition: {
+              StringLike: { 's3:prefix': [`${props.landingPrefix}*`, `${consolidatedPrefix}*`, `${ATHENA_RESULTS_PREFIX}*`] },
+            },
           },
           { Sid: 'BucketRegion', Effect: 'Allow', Action: ['s3:GetBucketLocation'], Resource: [props.bucketArn] },
           {
