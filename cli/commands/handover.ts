@@ -85,7 +85,10 @@ export async function handOver(o: HandOverCommandOptions): Promise<HandOverRepor
       const stored = await progress.read(partition);
       if (!stored) continue;
       embeddedProgress.set(partition, BigInt(stored.progress.committedThrough) + 1n);
-      if (stored.progress.pending.length) undecided.push(`partition ${partition} (${stored.progress.pending.length} part(s))`);
+      // The last checkpoint's parts stay listed after they are copied; only a missing final object is unfinished.
+      const invisible: string[] = [];
+      for (const part of stored.progress.pending) if (!(await store.exists(part.finalKey))) invisible.push(part.finalKey);
+      if (invisible.length) undecided.push(`partition ${partition} (${invisible.join(', ')})`);
     }
     // A decided checkpoint whose parts are not visible (a crash mid-commit) is finished by the embedded
     // writer's recovery alone; the other engine would land those records a second time.
