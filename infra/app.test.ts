@@ -34,17 +34,22 @@ describe('the deployment as a whole', () => {
   const s = synth();
   const stacks = stacksOf(s);
 
-  it('is four stacks whose dependencies are explicit: foundation ← api, streaming ← monitoring', () => {
+  it('is five stacks whose dependencies are explicit: foundation ← api, streaming, consolidation ← monitoring', () => {
     const manifest = JSON.parse(readFileSync(path.join(s.outdir, 'manifest.json'), 'utf8')) as {
       stacks: Record<string, { dependencies: string[] }>;
     };
     const deps = (id: string) => [...manifest.stacks[id]!.dependencies].sort();
     const n = s.names.stacks;
-    assert.deepEqual(Object.keys(manifest.stacks).sort(), [n.api, n.foundation, n.monitoring, n.streaming].sort());
+    assert.deepEqual(
+      Object.keys(manifest.stacks).sort(),
+      [n.api, n.foundation, n.monitoring, n.streaming, n.consolidation].sort(),
+    );
     assert.deepEqual(deps(n.foundation), []);
     assert.deepEqual(deps(n.api), [n.foundation]);
     assert.deepEqual(deps(n.streaming), [n.foundation]);
-    assert.deepEqual(deps(n.monitoring), [n.api, n.foundation, n.streaming].sort());
+    // Not on streaming: the consolidation keeps running while the streaming stack is destroyed.
+    assert.deepEqual(deps(n.consolidation), [n.foundation]);
+    assert.deepEqual(deps(n.monitoring), [n.api, n.foundation, n.streaming, n.consolidation].sort());
   });
 
   it("outputs each of the seed's outputs exactly once, under the seed's name", () => {
@@ -87,7 +92,7 @@ describe('the deployment as a whole', () => {
 
   it('lets only the intended service assume each role, from this account only', () => {
     const roles = stacks.flatMap(([, st]) => resources(st, 'aws_iam_role'));
-    assert.equal(roles.length, 5); // api, stream processor, topic creator, Flink, VPC flow logs
+    assert.equal(roles.length, 8); // api, stream processor, topic creator, Flink, VPC flow logs, consolidation job, check, scheduler
     for (const [id, role] of roles) {
       const trust = JSON.parse(role.assume_role_policy as string) as PolicyDocument;
       assert.equal(trust.Statement.length, 1, id);
@@ -102,7 +107,7 @@ describe('the deployment as a whole', () => {
 
   it('gives every log group a retention and the environment key, and creates each before its writer', () => {
     const groups = stacks.flatMap(([, st]) => resources(st, 'aws_cloudwatch_log_group'));
-    assert.equal(groups.length, 6); // 3 Lambdas, API access logs, Flink, VPC flow logs
+    assert.equal(groups.length, 8); // 5 Lambdas, API access logs, Flink, VPC flow logs
     for (const [id, g] of groups) {
       assert.equal(g.retention_in_days, 30, id);
       assert.ok(g.kms_key_id, id);
@@ -118,7 +123,7 @@ describe('the deployment as a whole', () => {
 
   it('runs every Lambda on a Node 20/22 runtime with active tracing and JSON logs', () => {
     const fns = stacks.flatMap(([, st]) => resources(st, 'aws_lambda_function')).map(([, b]) => b as TfBody);
-    assert.equal(fns.length, 3);
+    assert.equal(fns.length, 5);
     for (const fn of fns) {
       assert.match(String(fn.runtime), /^nodejs2[02]\.x$/);
       assert.deepEqual(fn.tracing_config, { mode: 'Active' });

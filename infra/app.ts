@@ -8,6 +8,7 @@ import type { StackContext } from './stacks/ChargebackStack.ts';
 import { FoundationStack } from './stacks/FoundationStack.ts';
 import { ApiStack } from './stacks/ApiStack.ts';
 import { StreamingStack } from './stacks/StreamingStack.ts';
+import { ConsolidationStack } from './stacks/ConsolidationStack.ts';
 import { MonitoringStack } from './stacks/MonitoringStack.ts';
 
 export { INFRA_DIR, REPO_ROOT };
@@ -16,7 +17,13 @@ export interface BuildOptions {
   /** Where `cdk.tf.json` and assets go. Default: $CDKTF_OUTDIR (set by cdktf-cli) or infra/cdktf.out. */
   outdir?: string;
   /** Lambda entries (default: the real pipeline/ and infra/lambdas/ paths). */
-  entries?: { api?: string; streamProcessor?: string; topicCreator?: string };
+  entries?: {
+    api?: string;
+    streamProcessor?: string;
+    topicCreator?: string;
+    consolidation?: string;
+    consolidationCheck?: string;
+  };
   /** Stand-in for a missing Flink JAR (tests only; a real deploy needs `npm run build:flink`). */
   flinkJarPlaceholder?: string;
   /** The JAR already resolved (or built) by the caller, e.g. `npm run synth` (ensureFlinkJar). */
@@ -32,12 +39,13 @@ export interface ChargebackApp {
   foundation: FoundationStack;
   api: ApiStack;
   streaming: StreamingStack;
+  consolidation: ConsolidationStack;
   monitoring: MonitoringStack;
 }
 
 /**
- * The whole deployment: four stacks whose constructor arguments are their dependencies
- * (foundation ← api, streaming ← monitoring), so the order `cdktf deploy` follows is the one
+ * The whole deployment: five stacks whose constructor arguments are their dependencies
+ * (foundation ← api, streaming, consolidation ← monitoring), so the order `cdktf deploy` follows is the one
  * the code shows.
  */
 export function buildApp(config: InfraConfig, options: BuildOptions = {}): ChargebackApp {
@@ -60,6 +68,11 @@ export function buildApp(config: InfraConfig, options: BuildOptions = {}): Charg
     streamProcessorEntry: options.entries?.streamProcessor,
     topicCreatorEntry: options.entries?.topicCreator,
   });
-  const monitoring = new MonitoringStack(app, ctx, { foundation, api, streaming });
-  return { app, foundation, api, streaming, monitoring };
+  const consolidation = new ConsolidationStack(app, ctx, {
+    foundation,
+    jobEntry: options.entries?.consolidation,
+    checkEntry: options.entries?.consolidationCheck,
+  });
+  const monitoring = new MonitoringStack(app, ctx, { foundation, api, streaming, consolidation });
+  return { app, foundation, api, streaming, consolidation, monitoring };
 }

@@ -28,6 +28,8 @@ describe('Lambda bundles are built from pipeline/ with esbuild', () => {
     ['api', 'pipeline/api/handler.ts'],
     ['stream-processor', 'pipeline/stream-processor/handler.ts'],
     ['topic-creator', 'infra/lambdas/topic-creator.ts'],
+    ['consolidation', 'pipeline/consolidation/scheduledHandler.ts'],
+    ['consolidation-check', 'infra/lambdas/consolidation-check.ts'],
   ] as const) {
     it(`bundles ${entry} into one ESM file that loads outside the repo and exports handler`, () => {
       const bundle = bundleLambda({ entry: path.join(REPO_ROOT, entry), outdir: path.join(scratch, name) });

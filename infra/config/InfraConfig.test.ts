@@ -105,7 +105,13 @@ describe('infra config', () => {
     assert.equal(n.functions.streamProcessor, 'cb-prod-stream-processor');
     assert.equal(n.logGroups.streamProcessor, '/aws/lambda/cb-prod-stream-processor');
     assert.equal(n.table, 'cb-prod-chargebacks');
-    assert.deepEqual(Object.values(n.stacks), ['cb-prod-foundation', 'cb-prod-api', 'cb-prod-streaming', 'cb-prod-monitoring']);
+    assert.deepEqual(Object.values(n.stacks), [
+      'cb-prod-foundation',
+      'cb-prod-api',
+      'cb-prod-streaming',
+      'cb-prod-consolidation',
+      'cb-prod-monitoring',
+    ]);
     assert.equal(namesOf(parseInfraConfig({ table: { name: 'chargebacks' } })).table, 'chargebacks');
   });
 });

@@ -5,6 +5,7 @@ import { EventSourceMappingSettings } from '../../pipeline/stream-processor/inde
 import { DEFAULT_PROJECTION_START_DAY } from '../../pipeline/schema/index.ts';
 import { InfraConfigError } from '../errors.ts';
 import { FLINK_JAR_BUILD_OUTPUT } from '../bundle/ensureFlinkJar.ts';
+import { DEFAULT_CONSOLIDATED_PREFIX, DEFAULT_TARGET_BYTES } from '../../pipeline/consolidation/index.ts';
 
 /**
  * The one typed configuration of the deployment. Every stack reads it; nothing else decides
@@ -172,6 +173,54 @@ const Catalog = z.object({
     .default(DEFAULT_PROJECTION_START_DAY),
 });
 
+const hour = z.number().int().min(0).max(23);
+
+/**
+ * The daily consolidation (pipeline/consolidation) as a scheduled Lambda function
+ * (infra/constructs/ConsolidationJob.ts; why Lambda and not Glue or Fargate: infra/README.md).
+ * Runs hourly at `schedule.minute` past each hour from `schedule.firstHour` to `schedule.lastHour`
+ * (UTC) for yesterday; the day should be consolidated by `deadlineHour`:00 UTC, else the
+ * `consolidation-day-late` alarm fires.
+ */
+const Consolidation = z
+  .object({
+    runtime: z.enum([LambdaRuntime.NODEJS_20, LambdaRuntime.NODEJS_22]).default(LambdaRuntime.NODEJS_22),
+    /** The job holds one day's rows to sort them; memory also buys CPU (one vCPU at 1,769 MB). */
+    memoryMb: z.number().int().min(1024).max(10240).default(3008),
+    timeoutSeconds: z.number().int().min(60).max(900).default(900),
+    targetBytes: z.number().int().min(1).default(DEFAULT_TARGET_BYTES),
+    consolidatedPrefix: z
+      .string()
+      .regex(/^[^/].*\/$/, 'consolidation.consolidatedPrefix is a key prefix without a leading slash and with a trailing one')
+      .default(DEFAULT_CONSOLIDATED_PREFIX),
+    schedule: z
+      .object({
+        firstHour: hour.default(0),
+        lastHour: hour.default(23),
+        minute: z.number().int().min(0).max(59).default(15),
+      })
+      .prefault({}),
+    deadlineHour: hour.default(6),
+    /** Lambda's own retries of a failed run (asynchronous invocation: 0–2), before the event goes to the DLQ. */
+    retryAttempts: z.number().int().min(0).max(2).default(2),
+    /** Off: no schedules (the functions stay, to invoke by hand). */
+    enabled: z.boolean().default(true),
+  })
+  .superRefine((c, ctx) => {
+    if (c.schedule.firstHour > c.schedule.lastHour)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['schedule', 'lastHour'],
+        message: `the run window ends before it starts (firstHour ${c.schedule.firstHour} > lastHour ${c.schedule.lastHour})`,
+      });
+    if (c.deadlineHour <= c.schedule.firstHour)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['deadlineHour'],
+        message: `the deadline (${c.deadlineHour}:00 UTC) must come after the first run (${c.schedule.firstHour}:${String(c.schedule.minute).padStart(2, '0')} UTC)`,
+      });
+  });
+
 const Monitoring = z.object({
   logRetentionDays: z
     .number()
@@ -224,6 +273,7 @@ export const InfraConfig = z.object({
   flink: Flink.prefault({}),
   monitoring: Monitoring.prefault({}),
   catalog: Catalog.prefault({}),
+  consolidation: Consolidation.prefault({}),
 });
 
 export type InfraConfig = z.output<typeof InfraConfig>;

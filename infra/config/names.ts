@@ -11,6 +11,8 @@ export function namesOf(config: InfraConfig) {
     api: `${prefix}-api`,
     streamProcessor: `${prefix}-stream-processor`,
     topicCreator: `${prefix}-topic-creator`,
+    consolidation: `${prefix}-consolidation`,
+    consolidationCheck: `${prefix}-consolidation-check`,
   };
   const flinkApplication = `${prefix}-parquet-writer`;
   return {
@@ -19,6 +21,7 @@ export function namesOf(config: InfraConfig) {
       foundation: `${prefix}-foundation`,
       api: `${prefix}-api`,
       streaming: `${prefix}-streaming`,
+      consolidation: `${prefix}-consolidation`,
       monitoring: `${prefix}-monitoring`,
     },
     table: config.table.name ?? `${prefix}-chargebacks`,
@@ -28,6 +31,8 @@ export function namesOf(config: InfraConfig) {
       api: `/aws/lambda/${fn.api}`,
       streamProcessor: `/aws/lambda/${fn.streamProcessor}`,
       topicCreator: `/aws/lambda/${fn.topicCreator}`,
+      consolidation: `/aws/lambda/${fn.consolidation}`,
+      consolidationCheck: `/aws/lambda/${fn.consolidationCheck}`,
       apiAccess: `/aws/apigateway/${prefix}-http-api`,
       flink: `/aws/kinesis-analytics/${flinkApplication}`,
       vpcFlowLogs: `/aws/vpc/${prefix}-flow-logs`,
@@ -35,6 +40,13 @@ export function namesOf(config: InfraConfig) {
     httpApi: `${prefix}-http-api`,
     mskCluster: `${prefix}-msk`,
     dlqQueue: `${prefix}-stream-dlq`,
+    consolidationDlq: `${prefix}-consolidation-dlq`,
+    /** EventBridge Scheduler: the hourly runs, the check at the deadline, and the role both use. */
+    schedules: {
+      consolidation: `${prefix}-consolidation-hourly`,
+      deadlineCheck: `${prefix}-consolidation-deadline-check`,
+      role: `${prefix}-consolidation-scheduler`,
+    },
     flinkApplication,
     /** The JAR's S3 key carries its content hash, so a new build is a new object version and a new key. */
     flinkJarKey: (hash: string) => `artifacts/flink/chargeback-flink-job-${hash}.jar`,

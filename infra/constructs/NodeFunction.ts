@@ -27,6 +27,11 @@ export interface NodeFunctionProps {
   accountId: string;
   vpc?: { subnetIds: string[]; securityGroupIds: string[] };
   reservedConcurrency?: number;
+  /**
+   * SQS queue for the events of asynchronous invocations that failed every attempt (the function
+   * may send to it). Only asynchronous invocations use it (a schedule, not an event source mapping).
+   */
+  deadLetterQueueArn?: string;
 }
 
 /**
@@ -80,6 +85,9 @@ export class NodeFunction extends Construct {
         Resource: props.kmsKeyArn,
       },
       ...(props.vpc ? vpcNetworkInterfaceStatements() : []),
+      ...(props.deadLetterQueueArn
+        ? [{ Sid: 'SendFailedEvents', Effect: 'Allow' as const, Action: ['sqs:SendMessage'], Resource: props.deadLetterQueueArn }]
+        : []),
       ...props.statements,
     ];
     const policy = new IamRolePolicy(this, 'policy', {
@@ -105,6 +113,7 @@ export class NodeFunction extends Construct {
       loggingConfig: { logFormat: 'JSON', logGroup: this.logGroup.logGroup.name },
       ...(props.vpc ? { vpcConfig: { subnetIds: props.vpc.subnetIds, securityGroupIds: props.vpc.securityGroupIds } } : {}),
       ...(props.reservedConcurrency ? { reservedConcurrentExecutions: props.reservedConcurrency } : {}),
+      ...(props.deadLetterQueueArn ? { deadLetterConfig: { targetArn: props.deadLetterQueueArn } } : {}),
       dependsOn: [this.logGroup.logGroup, policy],
     });
 

@@ -8,7 +8,9 @@ import { ChargebackStack, type StackContext } from './ChargebackStack.ts';
 import type { FoundationStack } from './FoundationStack.ts';
 import type { ApiStack } from './ApiStack.ts';
 import type { StreamingStack } from './StreamingStack.ts';
-import { alarmSpecs, type AlarmSpec } from '../monitoring/alarmSpecs.ts';
+import type { ConsolidationStack } from './ConsolidationStack.ts';
+import { alarmSpecs } from '../monitoring/alarmSpecs.ts';
+import { consolidationAlarmSpecs, type MetricAlarmSpec } from '../monitoring/consolidationAlarms.ts';
 import { dashboardBody, dashboardUrl } from '../monitoring/dashboardBody.ts';
 import { policyDocument, renderPolicy } from '../iam/PolicyDocument.ts';
 
@@ -16,6 +18,7 @@ export interface MonitoringStackProps {
   foundation: FoundationStack;
   api: ApiStack;
   streaming: StreamingStack;
+  consolidation: ConsolidationStack;
 }
 
 /**
@@ -32,6 +35,7 @@ export class MonitoringStack extends ChargebackStack {
     super(scope, ctx.names.stacks.monitoring, ctx);
     this.addDependency(props.api);
     this.addDependency(props.streaming);
+    this.addDependency(props.consolidation);
     const { config, names } = ctx;
 
     this.alarmTopic = new SnsTopic(this, 'alarm-topic', { name: names.alarmTopic, kmsMasterKeyId: props.foundation.dataKeyArn });
@@ -61,7 +65,9 @@ export class MonitoringStack extends ChargebackStack {
       });
     }
 
-    this.alarms = new Map(alarmSpecs(config, names).map((spec) => [spec.key, this.alarm(spec)]));
+    this.alarms = new Map(
+      [...alarmSpecs(config, names), ...consolidationAlarmSpecs(config, names)].map((spec) => [spec.key, this.alarm(spec)]),
+    );
 
     this.dashboard = new CloudwatchDashboard(this, 'dashboard', {
       dashboardName: names.dashboard,
@@ -74,7 +80,7 @@ export class MonitoringStack extends ChargebackStack {
     this.output('alarm_topic_arn', this.alarmTopic.arn, 'SNS topic the alarms notify (subscribe on-call here)');
   }
 
-  private alarm(spec: AlarmSpec): CloudwatchMetricAlarm {
+  private alarm(spec: MetricAlarmSpec): CloudwatchMetricAlarm {
     const actions = [this.alarmTopic.arn];
     const metric = {
       namespace: spec.metric.namespace,

@@ -61,13 +61,13 @@ describe('terraform validate of the synthesized stacks, with the AWS provider fr
     await server?.stop();
   });
 
-  it('the default config: all four stacks are valid Terraform, without warnings', { skip, timeout: 600_000 }, async () => {
+  it('the default config: all five stacks are valid Terraform, without warnings', { skip, timeout: 600_000 }, async () => {
     const results = await runs.default!;
     console.log(
       `hashicorp/aws ${mirror.found!.version} from ${mirror.found!.dir} (${server ? 'one shared provider process' : 'a provider process per stack'}), terraform ${terraform!.version}`,
     );
     console.log(formatValidation(results));
-    assertAllValid(results, 4);
+    assertAllValid(results, 5);
   });
 
   it('the other branches (existing VPC, imported table and bucket, S3 backend, IAM routes): foundation and api valid', {

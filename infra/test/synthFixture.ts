@@ -30,6 +30,7 @@ export interface Synthesized {
   foundation: TfJson;
   api: TfJson;
   streaming: TfJson;
+  consolidation: TfJson;
   monitoring: TfJson;
 }
 
@@ -71,6 +72,7 @@ export function synth(input: InfraConfigInput = {}, options: BuildOptions = {}):
     foundation: read(names.stacks.foundation),
     api: read(names.stacks.api),
     streaming: read(names.stacks.streaming),
+    consolidation: read(names.stacks.consolidation),
     monitoring: read(names.stacks.monitoring),
   };
 }
@@ -117,6 +119,7 @@ export function stacksOf(s: Synthesized): [string, TfJson][] {
     ['foundation', s.foundation],
     ['api', s.api],
     ['streaming', s.streaming],
+    ['consolidation', s.consolidation],
     ['monitoring', s.monitoring],
   ];
 }
