@@ -4,7 +4,8 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Admin, ITopicConfig, Kafka } from 'kafkajs';
 import { loadStackConfig, stackDown, stackStatus, stackUp } from '../localstack/index.ts';
-// Not re-exported by localstack/index.ts; the bench creates and removes its own resources with the same idempotent helpers.
+// Not re-exported by localstack/index.ts; the bench creates and removes its own resources with the same idempotent helpers
+// and waits for its topics the same way.
 import {
   deleteBucket,
   deleteQueue,
@@ -14,6 +15,7 @@ import {
   ensureTable,
   type TableInfo,
 } from '../localstack/awsResources.ts';
+import { waitUntil } from '../localstack/waitUntil.ts';
 import { awsClientConfigFromEnv } from '../pipeline/aws/index.ts';
 import { createKafka, Topics } from '../pipeline/kafka/index.ts';
 import { progress } from './progress.ts';
@@ -80,13 +82,24 @@ export class BenchStack {
 
   async createTopic(what: string, configEntries: ITopicConfig['configEntries'] = []): Promise<string> {
     const topic = this.name(what);
+    // Not kafkajs's waitForLeaders, which retries only LEADER_NOT_AVAILABLE: a broker that has just
+    // created a topic may first answer UNKNOWN_TOPIC_OR_PARTITION (seen under load). The wait of
+    // localstack's ensureTopics, which cannot be used here since it sets the topic's config itself.
     await this.admin.createTopics({
-      waitForLeaders: true,
+      waitForLeaders: false,
       topics: [
         { topic, numPartitions: Topics.PARTITIONS, replicationFactor: loadStackConfig().topicReplicationFactor, configEntries },
       ],
     });
     this.topics.push(topic);
+    const led = await waitUntil(
+      async () => {
+        const [t] = (await this.admin.fetchTopicMetadata({ topics: [topic] })).topics;
+        return t && t.partitions.length === Topics.PARTITIONS && t.partitions.every((p) => p.leader >= 0) ? true : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 100 },
+    );
+    if (!led.ok) throw new Error(`Kafka topic ${topic} has no leader for every partition: ${led.reason}`);
     return topic;
   }
 
