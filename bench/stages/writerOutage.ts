@@ -1,10 +1,9 @@
-import { spawn } from 'node:child_process';
-import { REPO_ROOT } from '../childProcess.ts';
 import type { BenchStack } from '../BenchStack.ts';
 import { LandedRowCounter, waitForRows } from '../LandedRowCounter.ts';
 import { preloadTopic } from '../preloadTopic.ts';
 import { samplePeakMemory } from '../processMemory.ts';
 import { progress } from '../progress.ts';
+import { WriterProcess } from '../WriterProcess.ts';
 import { S3FaultProxy } from '../../fixtures/S3FaultProxy.ts';
 import { readLanded } from '../../fixtures/landedRows.ts';
 import { DEFAULT_LANDING_PREFIX } from '../../pipeline/parquet-writer/index.ts';
@@ -29,7 +28,7 @@ export interface OutageBenchOptions {
 }
 
 /**
- * `tsx pipeline/parquet-writer/main.ts` in its own process, reaching S3 through a fault proxy
+ * The writer process (bench/WriterProcess.ts), reaching S3 through a fault proxy
  * (fixtures/S3FaultProxy.ts). Once it consumes, S3 goes away (connections refused), the records
  * are produced, the outage lasts `outageMs`, then S3 comes back and the run waits until every
  * record landed; lost and duplicated are counted by event_id over every landed row.
@@ -40,40 +39,21 @@ export async function measureWriterOutage(stack: BenchStack, o: OutageBenchOptio
   const bucket = await stack.createBucket('outage');
   const proxy = new S3FaultProxy(new URL(process.env.AWS_ENDPOINT_URL ?? 'http://127.0.0.1:4566'));
   await proxy.start();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'pipeline/parquet-writer/main.ts'], {
-    cwd: REPO_ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: {
-      ...process.env,
-      AWS_ENDPOINT_URL: proxy.endpoint,
-      KAFKA_TOPIC: topic,
-      DLQ_TOPIC: dlqTopic,
-      WRITER_GROUP_ID: stack.name('outage'),
-      LANDING_BUCKET: bucket,
-      ROLLOVER_MS: String(o.rolloverMs),
-      WRITER_LOG: 'json',
-    },
+  const writer = new WriterProcess({
+    AWS_ENDPOINT_URL: proxy.endpoint,
+    KAFKA_TOPIC: topic,
+    DLQ_TOPIC: dlqTopic,
+    WRITER_GROUP_ID: stack.name('outage'),
+    LANDING_BUCKET: bucket,
+    ROLLOVER_MS: String(o.rolloverMs),
   });
-  const memory = samplePeakMemory(child.pid!);
-  let stderr = '';
-  child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const died = exited.then((code) =>
-    Promise.reject(new Error(`the writer exited (${code}) during the outage run: ${stderr.trim().slice(-1000)}`)),
+  const memory = samplePeakMemory(writer.pid);
+  const died = writer.exited.then((code) =>
+    Promise.reject(new Error(`the writer exited (${code}) during the outage run: ${writer.stderr().trim().slice(-1000)}`)),
   );
   died.catch(() => undefined);
   try {
-    await Promise.race([
-      new Promise<void>((resolve) => {
-        let buf = '';
-        child.stdout.on('data', (d: Buffer) => {
-          buf += d.toString();
-          if (/"type":"partition-recovered"/.test(buf)) resolve();
-          buf = buf.slice(-2000);
-        });
-      }),
-      died,
-    ]);
+    await writer.waitFor((e) => e.type === 'partition-recovered', o.timeoutMs, 'a recovered partition');
     await proxy.setMode('down');
     const outageStart = Date.now();
     progress(`  S3 down for ${o.outageMs / 1000} s; producing ${o.records.toLocaleString('en-US')} records`);
@@ -97,9 +77,7 @@ export async function measureWriterOutage(stack: BenchStack, o: OutageBenchOptio
     };
   } finally {
     memory.stop();
-    child.kill('SIGTERM');
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
-    if (child.exitCode === null) child.kill('SIGKILL');
+    await writer.stop(10_000);
     await proxy.close();
   }
 }
