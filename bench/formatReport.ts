@@ -193,7 +193,7 @@ export function consolidationRows(s: ConsolidationSummary): string[][] {
     ],
     [
       'bytes in → out',
-      `${fmt(s.bytes_in / 1e6, 1)} MB → ${fmt(s.bytes_out / 1e6, 1)} MB (out/in ${fmt(s.out_vs_in, 2)}), ${fmt(s.outputs)} output file(s) at target ${fmt(s.target_bytes / 2 ** 20)} MiB`,
+      `${fmt(s.bytes_in / 1e6, 1)} MB → ${fmt(s.bytes_out / 1e6, 1)} MB (out/in ${fmt(s.out_vs_in, 2)}), ${fmt(s.outputs)} output file(s) at target ${fmt(s.target_bytes / 2 ** 20)} MiB${s.csv_bytes === null ? '' : `; the day's CSV ${fmt(s.csv_bytes / 1e6, 1)} MB`}`,
     ],
     ['rerun over the same inputs', `${s.rerun_status} in ${fmt(s.rerun_ms)} ms, ${fmt(s.rerun_writes)} writes`],
   ];

@@ -158,6 +158,7 @@ const consolidationRun = (over: Partial<ConsolidationRun> = {}): ConsolidationRu
   writes: 2,
   bytesIn: 38_500_000,
   bytesOut: 40_700_000,
+  csvBytes: 250_000_000,
   outputs: 1,
   targetBytes: 128 * 2 ** 20,
   maxRssAtStartMb: 120.4,
@@ -177,7 +178,11 @@ test('the consolidation summary gives rows/s by wall and CPU, the ratio to readi
   assert.equal(c.job_rss_growth_mb, 1_000); // peak − resident set with the input built
   assert.equal(c.job_rss_bytes_per_row, 1_049); // 1,000 MiB over 1M rows
   assert.equal(c.peak_is_the_jobs, true);
-  assert.deepEqual([c.bytes_in, c.bytes_out, c.out_vs_in, c.outputs], [38_500_000, 40_700_000, 1.06, 1]);
+  assert.deepEqual(
+    [c.bytes_in, c.bytes_out, c.out_vs_in, c.outputs, c.csv_bytes],
+    [38_500_000, 40_700_000, 1.06, 1, 250_000_000],
+  );
+  assert.equal(consolidationSummary(consolidationRun({ csvBytes: undefined }))!.csv_bytes, null);
   assert.deepEqual([c.rerun_ms, c.rerun_status, c.rerun_writes], [12, 'up-to-date', 0]);
   assert.equal(consolidationSummary(undefined), null);
   assert.equal(buildSummary(results()).consolidation, null);
@@ -196,7 +201,7 @@ test('a consolidation peak no higher than building the input is flagged as not t
     'job = 0.20 × that (CPU)',
     '120 / 300 / 300 MiB',
     'the peak is the build’s, not the job’s',
-    '38.5 MB → 40.7 MB (out/in 1.06), 1 output file(s) at target 128 MiB',
+    "38.5 MB → 40.7 MB (out/in 1.06), 1 output file(s) at target 128 MiB; the day's CSV 250.0 MB",
     'up-to-date in 12 ms, 0 writes',
   ])
     assert.ok(report.includes(text), text);

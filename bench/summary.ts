@@ -348,8 +348,11 @@ export interface ConsolidationSummary {
   /** False when the job never went above the high-water mark of building its input (the peak is then not the job's). */
   peak_is_the_jobs: boolean;
   bytes_in: number;
+  /** The Parquet outputs; out_vs_in is theirs. */
   bytes_out: number;
   out_vs_in: number | null;
+  /** The day's CSV written beside them. */
+  csv_bytes: number | null;
   outputs: number;
   target_bytes: number;
   rerun_ms: number;
@@ -390,6 +393,7 @@ export function consolidationSummary(c: ConsolidationRun | undefined): Consolida
     bytes_in: c.bytesIn,
     bytes_out: c.bytesOut,
     out_vs_in: ratio(c.bytesOut, c.bytesIn) ?? null,
+    csv_bytes: c.csvBytes ?? null,
     outputs: c.outputs,
     target_bytes: c.targetBytes,
     rerun_ms: Math.round(c.rerun.wallMs),

@@ -27,10 +27,13 @@ export interface ConsolidationRun {
   readDecode: Timed;
   /** `consolidateDay()` again over the same inputs. */
   rerun: Timed & { status: string; writes: number };
-  /** Store writes (puts, deletes) of the first run: outputs + the day manifest. */
+  /** Store writes (puts, deletes) of the first run: outputs, the CSV, the day manifest, the Athena symlink. */
   writes: number;
   bytesIn: number;
+  /** The Parquet outputs. */
   bytesOut: number;
+  /** The day's CSV the job writes beside them (not in bytesOut). */
+  csvBytes?: number;
   outputs: number;
   targetBytes: number;
   /** process.resourceUsage().maxRSS, MiB: the high-water mark at the start, after building, after the job. */

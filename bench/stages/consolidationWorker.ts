@@ -107,6 +107,7 @@ const report: ConsolidationRun = {
   writes,
   bytesIn: r.manifest.inputs.reduce((n, i) => n + i.bytes, 0),
   bytesOut: r.manifest.outputs.reduce((n, o) => n + o.bytes, 0),
+  csvBytes: r.manifest.csv.bytes,
   outputs: r.manifest.outputs.length,
   targetBytes: r.manifest.targetBytes,
   maxRssAtStartMb,
