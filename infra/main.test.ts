@@ -36,7 +36,7 @@ describe('npm run synth', () => {
     assert.equal(run.stderr, 'Flink JAR not built: run npm run build:flink\n');
   });
 
-  it('synthesizes all four stacks offline, without credentials or terraform, given a stand-in JAR', () => {
+  it('synthesizes all five stacks offline, without credentials or terraform, given a stand-in JAR', () => {
     const jar = path.join(scratch, 'standin.jar');
     writeFileSync(jar, 'stand-in');
     const out = path.join(scratch, 'synth-ok');
@@ -46,7 +46,7 @@ describe('npm run synth', () => {
       CHARGEBACK_INFRA_CONFIG: configFile({ flink: { jarPath: path.join(scratch, 'not-built.jar') } }),
     });
     assert.equal(run.status, 0, run.stderr);
-    for (const stack of ['foundation', 'api', 'streaming', 'monitoring'])
+    for (const stack of ['foundation', 'api', 'streaming', 'consolidation', 'monitoring'])
       assert.ok(existsSync(path.join(out, 'stacks', `chargeback-cdc-dev-${stack}`, 'cdk.tf.json')), stack);
     assert.match(run.stderr, /^synthesized chargeback-cdc-dev \(us-east-1\)/);
   });

@@ -1,5 +1,5 @@
 /**
- * `npm run synth` (and the `app` of infra/cdktf.json): synthesizes the four stacks into
+ * `npm run synth` (and the `app` of infra/cdktf.json): synthesizes the five stacks into
  * infra/cdktf.out/stacks/<stack>/cdk.tf.json. Offline: no AWS credentials, no terraform. A
  * missing Flink JAR is built first (bundle/ensureFlinkJar.ts), so the order needs no knowing.
  *

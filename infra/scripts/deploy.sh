@@ -2,7 +2,7 @@
 # npm run deploy  → infra/scripts/deploy.sh deploy  [extra cdktf args, e.g. --auto-approve]
 # npm run destroy → infra/scripts/deploy.sh destroy [extra cdktf args]
 #
-# Deploys (or destroys) the four stacks with the CDKTF CLI, fetched on demand with
+# Deploys (or destroys) the five stacks with the CDKTF CLI, fetched on demand with
 # `npx --yes cdktf-cli@0.21.0` (it is not a project dependency: it pulls in a large tree and is
 # only needed here). Checks first, and stops with one line when something is missing, before
 # anything is synthesized or changed.

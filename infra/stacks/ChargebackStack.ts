@@ -20,7 +20,7 @@ export interface StackContext {
 }
 
 /**
- * Base of the four stacks: AWS provider with default tags, the backend, and the account /
+ * Base of the five stacks: AWS provider with default tags, the backend, and the account /
  * partition of whoever deploys (data sources, so synth needs no credentials).
  */
 export abstract class ChargebackStack extends TerraformStack {
