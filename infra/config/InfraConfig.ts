@@ -5,7 +5,7 @@ import { EventSourceMappingSettings } from '../../pipeline/stream-processor/inde
 import { DEFAULT_PROJECTION_START_DAY } from '../../pipeline/schema/index.ts';
 import { InfraConfigError } from '../errors.ts';
 import { FLINK_JAR_BUILD_OUTPUT } from '../bundle/ensureFlinkJar.ts';
-import { DEFAULT_CONSOLIDATED_PREFIX, DEFAULT_TARGET_BYTES } from '../../pipeline/consolidation/index.ts';
+import { CsvMode, DEFAULT_CONSOLIDATED_PREFIX, DEFAULT_TARGET_BYTES } from '../../pipeline/consolidation/index.ts';
 
 /**
  * The one typed configuration of the deployment. Every stack reads it; nothing else decides
@@ -189,6 +189,8 @@ const Consolidation = z
     memoryMb: z.number().int().min(1024).max(10240).default(3008),
     timeoutSeconds: z.number().int().min(60).max(900).default(900),
     targetBytes: z.number().int().min(1).default(DEFAULT_TARGET_BYTES),
+    /** What the day's CSV holds: every change, or each chargeback's last state (pipeline/consolidation). */
+    csv: z.enum([CsvMode.CHANGES, CsvMode.STATE]).default(CsvMode.CHANGES),
     consolidatedPrefix: z
       .string()
       .regex(/^[^/].*\/$/, 'consolidation.consolidatedPrefix is a key prefix without a leading slash and with a trailing one')

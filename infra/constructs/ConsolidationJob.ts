@@ -93,7 +93,7 @@ export class ConsolidationJob extends Construct {
       // outputs (pipeline/consolidation/README.md, "Known limits"). A throttled invocation waits
       // in Lambda's asynchronous queue instead.
       reservedConcurrency: 1,
-      environment: { ...env, CONSOLIDATION_TARGET_BYTES: String(c.targetBytes) },
+      environment: { ...env, CONSOLIDATION_TARGET_BYTES: String(c.targetBytes), CONSOLIDATION_CSV: c.csv },
       logGroupName: names.logGroups.consolidation,
       statements: [
         {

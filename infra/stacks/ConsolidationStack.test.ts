@@ -34,8 +34,8 @@ describe('consolidation stack: the job', () => {
     const v = env(job);
     assert.match(v.LANDING_BUCKET!, /terraform_remote_state.*aws_s3_bucket/);
     assert.deepEqual(
-      [v.LANDING_PREFIX, v.CONSOLIDATED_PREFIX, v.CONSOLIDATION_TARGET_BYTES, v.CONSOLIDATION_DEADLINE_HOUR],
-      ['landing/chargebacks/', 'consolidated/chargebacks/', String(128 * 1024 * 1024), '6'],
+      [v.LANDING_PREFIX, v.CONSOLIDATED_PREFIX, v.CONSOLIDATION_TARGET_BYTES, v.CONSOLIDATION_CSV, v.CONSOLIDATION_DEADLINE_HOUR],
+      ['landing/chargebacks/', 'consolidated/chargebacks/', String(128 * 1024 * 1024), 'changes', '6'],
     );
   });
 

@@ -193,12 +193,18 @@ describe('days and deadlines', () => {
         CONSOLIDATED_PREFIX: 'c/',
         CONSOLIDATION_TARGET_BYTES: '1000',
         CONSOLIDATION_DEADLINE_HOUR: '9',
+        CONSOLIDATION_CSV: 'state',
       }),
-      { landingPrefix: 'landing/chargebacks/', consolidatedPrefix: 'c/', targetBytes: 1000, deadlineHour: 9 },
+      { landingPrefix: 'landing/chargebacks/', consolidatedPrefix: 'c/', targetBytes: 1000, csv: 'state', deadlineHour: 9 },
     );
     assert.throws(
-      () => scheduledConsolidationConfigFromEnv({ CONSOLIDATION_TARGET_BYTES: '128MiB', CONSOLIDATION_DEADLINE_HOUR: '24' }),
-      /CONSOLIDATION_TARGET_BYTES must be a whole number.*; CONSOLIDATION_DEADLINE_HOUR must be a whole number from 0 to 23, got "24"/,
+      () =>
+        scheduledConsolidationConfigFromEnv({
+          CONSOLIDATION_TARGET_BYTES: '128MiB',
+          CONSOLIDATION_DEADLINE_HOUR: '24',
+          CONSOLIDATION_CSV: 'rows',
+        }),
+      /CONSOLIDATION_CSV must be one of changes, state, got "rows"; CONSOLIDATION_TARGET_BYTES must be a whole number.*; CONSOLIDATION_DEADLINE_HOUR must be a whole number from 0 to 23, got "24"/,
     );
   });
 });

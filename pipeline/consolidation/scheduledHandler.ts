@@ -4,7 +4,9 @@ import { awsClientConfigFromEnv } from '../aws/index.ts';
 import { NAMESPACE } from '../metrics/index.ts';
 import { DEFAULT_LANDING_PREFIX, LandingStore, type ObjectStore, s3ClientFor } from '../parquet-writer/index.ts';
 import {
+  CSV_MODES,
   ConsolidationConfigError,
+  CsvMode,
   consolidateDay,
   DAY_MANIFEST_NAME,
   DayIncompleteError,
@@ -63,6 +65,8 @@ export interface ScheduledConsolidationConfig {
   landingPrefix: string;
   consolidatedPrefix: string;
   targetBytes: number;
+  /** What the day's CSV holds (CONSOLIDATION_CSV, as the CLI reads it). */
+  csv: CsvMode;
   deadlineHour: number;
 }
 
@@ -97,10 +101,14 @@ export function scheduledConsolidationConfigFromEnv(env: NodeJS.ProcessEnv = pro
     }
     return n;
   };
+  const csvRaw = env.CONSOLIDATION_CSV || CsvMode.CHANGES;
+  const csv = (CSV_MODES as readonly string[]).includes(csvRaw) ? (csvRaw as CsvMode) : CsvMode.CHANGES;
+  if (csv !== csvRaw) problems.push(`CONSOLIDATION_CSV must be one of ${CSV_MODES.join(', ')}, got ${JSON.stringify(csvRaw)}`);
   const config = {
     landingPrefix: env.LANDING_PREFIX || DEFAULT_LANDING_PREFIX,
     consolidatedPrefix: env.CONSOLIDATED_PREFIX || DEFAULT_CONSOLIDATED_PREFIX,
     targetBytes: int('CONSOLIDATION_TARGET_BYTES', DEFAULT_TARGET_BYTES, 1, Number.MAX_SAFE_INTEGER),
+    csv,
     deadlineHour: int('CONSOLIDATION_DEADLINE_HOUR', DEFAULT_DEADLINE_HOUR, 0, 23),
   };
   if (problems.length) throw new ConsolidationConfigError(problems.join('; '));
@@ -180,6 +188,7 @@ export function createScheduledConsolidation(ports: ScheduledConsolidationPorts)
           store,
           day,
           targetBytes: config.targetBytes,
+          csv: config.csv,
           landingPrefix: config.landingPrefix,
           consolidatedPrefix: config.consolidatedPrefix,
         });
@@ -192,7 +201,7 @@ export function createScheduledConsolidation(ports: ScheduledConsolidationPorts)
           outputs: r.manifest.outputs.length,
           deleted: r.deleted.length,
         };
-        logger.info(`day ${day} ${r.status}`, { ...result, currencies: r.manifest.currencies });
+        logger.info(`day ${day} ${r.status}`, { ...result, csv: r.manifest.csv.key, currencies: r.manifest.currencies });
         return result;
       } catch (e) {
         if (!(e instanceof DayIncompleteError)) {
