@@ -4,11 +4,22 @@ import { createKafka, kafkaConfigFromEnv, Topics } from '../../pipeline/kafka/in
 import {
   HandOverRefusedError,
   handOverOffsets,
+  landedThrough,
   refuseWhileGroupsActive,
   type HandOverResult,
   type PartitionHandOver,
 } from '../../pipeline/kafka/handOverOffsets.ts';
-import { LandingStore, resolveWriterConfig, s3ClientFor, writerConfigFromEnv } from '../../pipeline/parquet-writer/index.ts';
+import { readTopicTail } from '../../pipeline/kafka/handOverOffsetsTail.ts';
+import {
+  LandingStore,
+  listLandedFiles,
+  parsePartFileName,
+  readParquetFile,
+  resolveWriterConfig,
+  s3ClientFor,
+  writerConfigFromEnv,
+  type ResolvedWriterConfig,
+} from '../../pipeline/parquet-writer/index.ts';
 import { ProgressStore } from '../../pipeline/parquet-writer/PartitionProgress.ts';
 import type { WriterEngine } from '../components/writerComponent.ts';
 
@@ -29,6 +40,8 @@ export interface HandOverReport extends HandOverResult {
   to: WriterEngine;
   /** Per partition, the embedded writer's checkpoint (progress object) position, when it has one. */
   embeddedProgress: Record<number, string>;
+  /** Per partition, how far the Flink job's landed files reach past its group's last commit (handing over from Flink). */
+  flinkLandedThrough: Record<number, string>;
   /** What was done with the Flink job's retained checkpoints (handing over to Flink). */
   flinkState: { dir: string; action: 'moved-aside' | 'none-retained'; movedTo?: string } | undefined;
   next: string;
@@ -97,10 +110,11 @@ export async function handOver(o: HandOverCommandOptions): Promise<HandOverRepor
         `handover refused: the embedded writer decided a checkpoint whose part files are not all visible yet: ${undecided.join(', ')}; start the embedded writer (its recovery completes them), stop it with SIGTERM, then run handover again`,
       );
     }
+    const flinkLanded = o.from === 'flink' ? await flinkLandedPositions(kafka, admin, store, writer, groups.flink) : new Map();
     const result = await handOverOffsets(admin, {
       topic: writer.topic,
       ...names,
-      ...(o.from === 'embedded' ? { sourceFloor: embeddedProgress } : {}),
+      sourceFloor: o.from === 'embedded' ? embeddedProgress : flinkLanded,
     });
     const flinkState = o.to === 'flink' ? moveFlinkStateAside(env) : undefined;
     return {
@@ -108,6 +122,7 @@ export async function handOver(o: HandOverCommandOptions): Promise<HandOverRepor
       from: o.from,
       to: o.to,
       embeddedProgress: Object.fromEntries([...embeddedProgress].map(([p, v]) => [p, v.toString()])),
+      flinkLandedThrough: Object.fromEntries([...flinkLanded].map(([p, v]) => [p, v.toString()])),
       flinkState,
       next: `chargeback-cdc run writer --engine ${o.to}`,
     };
@@ -115,6 +130,41 @@ export async function handOver(o: HandOverCommandOptions): Promise<HandOverRepor
     await admin.disconnect();
     store.s3.destroy();
   }
+}
+
+/** S3 and Kafka clocks may differ a little; a file is read if it could hold a record this much older than it. */
+const CLOCK_SLACK_MS = 5 * 60_000;
+
+/**
+ * The Flink job commits its group offsets when a checkpoint completes, asynchronously, and the commit
+ * of its stop-with-savepoint can be lost as the job ends: the group then trails the part files the
+ * savepoint made visible. Those files are the truth: per partition, the records after the group's
+ * offset whose changes are in a Flink part file written since the oldest of them was produced were
+ * landed (landedThrough). The embedded writer's part names say their offsets; the Flink job's do not.
+ */
+async function flinkLandedPositions(
+  kafka: ReturnType<typeof createKafka>,
+  admin: ReturnType<ReturnType<typeof createKafka>['admin']>,
+  store: LandingStore,
+  writer: ResolvedWriterConfig,
+  groupId: string,
+): Promise<Map<number, bigint>> {
+  const [committed] = await admin.fetchOffsets({ groupId, topics: [writer.topic] });
+  const from = new Map((committed?.partitions ?? []).map((p) => [p.partition, BigInt(Math.max(0, Number(p.offset)))] as const));
+  const ends = new Map((await admin.fetchTopicOffsets(writer.topic)).map((p) => [p.partition, BigInt(p.high)] as const));
+  const tail = await readTopicTail(kafka, writer.topic, from, ends);
+  const positions = new Map<number, bigint>();
+  if (tail.oldestTimestampMs === undefined) return positions;
+  const landed = new Set<string>();
+  for (const f of await listLandedFiles(store.s3, writer.bucket, writer.prefix)) {
+    const name = f.key.slice(f.key.lastIndexOf('/') + 1);
+    if (parsePartFileName(name) || f.lastModified.getTime() < tail.oldestTimestampMs - CLOCK_SLACK_MS) continue;
+    const got = await store.getObject(f.key);
+    if (got) for (const row of (await readParquetFile(got.body)).rows) landed.add(row.event_id);
+  }
+  for (const [partition, records] of tail.records)
+    positions.set(partition, landedThrough(records, from.get(partition) ?? 0n, landed));
+  return positions;
 }
 
 /**
@@ -159,7 +209,8 @@ function formatReport(r: HandOverReport): string {
     ...r.partitions.map(
       (p: PartitionHandOver) =>
         `  partition ${p.partition}: ${offset(p.before)} → ${offset(p.after)}` +
-        `${r.embeddedProgress[p.partition] ? ` (embedded checkpoint at ${r.embeddedProgress[p.partition]})` : ''}, log end ${p.logEnd}`,
+        `${r.embeddedProgress[p.partition] ? ` (embedded checkpoint at ${r.embeddedProgress[p.partition]})` : ''}` +
+        `${r.flinkLandedThrough[p.partition] ? ` (Flink's files reach ${r.flinkLandedThrough[p.partition]})` : ''}, log end ${p.logEnd}`,
     ),
   ];
   if (r.flinkState?.action === 'moved-aside')

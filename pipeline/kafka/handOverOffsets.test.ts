@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Admin, GroupDescription } from 'kafkajs';
-import { HandOverRefusedError, handOverOffsets, planHandOver } from './handOverOffsets.ts';
+import { HandOverRefusedError, handOverOffsets, landedThrough, planHandOver } from './handOverOffsets.ts';
 
 /** The four admin calls the hand-over makes, over in-memory groups (the acceptance scenario uses a real broker). */
 function fakeAdmin(o: {
@@ -131,5 +131,21 @@ describe('handOverOffsets', () => {
       /consumer group fl \(the Flink job\) has 2 active members/,
     );
     assert.deepEqual(sets, []);
+  });
+});
+
+describe('landedThrough', () => {
+  const tail = (...ids: Array<string | undefined>) => ids.map((eventId, i) => ({ offset: BigInt(10 + i), eventId }));
+
+  it('moves past the records whose changes already landed, up to the first that did not', () => {
+    assert.equal(landedThrough(tail('a', 'b', 'c', 'd'), 10n, new Set(['a', 'b', 'd'])), 12n);
+  });
+
+  it('stays at the committed offset when nothing after it landed', () => {
+    assert.equal(landedThrough(tail('a', 'b'), 10n, new Set()), 10n);
+  });
+
+  it('steps over poison inside the landed prefix but leaves poison at its end before the position', () => {
+    assert.equal(landedThrough(tail('a', undefined, 'b', undefined), 10n, new Set(['a', 'b'])), 13n);
   });
 });

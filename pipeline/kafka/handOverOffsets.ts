@@ -83,6 +83,33 @@ export function planHandOver(input: HandOverPlanInput): PartitionHandOver[] {
   return plan;
 }
 
+/** One record of a partition after the source group's committed offset: its offset and, when it decodes, its event_id. */
+export interface TailRecord {
+  offset: bigint;
+  eventId: string | undefined;
+}
+
+/**
+ * Where an engine that commits offsets after its files (the Flink job: on checkpoint completion,
+ * asynchronously) really stopped: its last commit can trail the files its stop-with-savepoint
+ * made visible. The partition is read in order, so what it landed after `from` is a prefix of the
+ * records from there: the position is just past the last record of that prefix whose event_id is
+ * landed. A record without an event_id (poison) does not end the prefix, a change not landed does;
+ * poison at the very end stays before the position (dead letters are at-least-once anyway).
+ *
+ * @example
+ * landedThrough([{ offset: 5n, eventId: 'a' }, { offset: 6n, eventId: 'b' }], 5n, new Set(['a'])); // 6n
+ */
+export function landedThrough(records: readonly TailRecord[], from: bigint, landed: ReadonlySet<string>): bigint {
+  let position = from;
+  for (const r of [...records].sort((a, b) => (a.offset < b.offset ? -1 : a.offset > b.offset ? 1 : 0))) {
+    if (r.offset < from || r.eventId === undefined) continue;
+    if (!landed.has(r.eventId)) break;
+    position = r.offset + 1n;
+  }
+  return position;
+}
+
 export interface HandOverOptions {
   topic: string;
   fromGroup: string;
