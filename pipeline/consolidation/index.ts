@@ -1,7 +1,8 @@
 /**
  * Daily consolidation: one UTC day of the landing zone, once its 24 hours are complete, into
- * sorted part files of a target size under `consolidated/chargebacks/YYYY-MM-DD/`, with a
- * manifest written last that is the only thing readers trust. See README.md.
+ * sorted part files of a target size and one CSV under `consolidated/chargebacks/YYYY-MM-DD/`,
+ * with a manifest written after them that is the only thing readers trust, then (complete days)
+ * the Athena symlink. See README.md.
  */
 
 /**
