@@ -30,6 +30,7 @@ describe('Lambda bundles are built from pipeline/ with esbuild', () => {
     ['topic-creator', 'infra/lambdas/topic-creator.ts'],
     ['consolidation', 'pipeline/consolidation/scheduledHandler.ts'],
     ['consolidation-check', 'infra/lambdas/consolidation-check.ts'],
+    ['hour-closer', 'infra/lambdas/hour-closer.ts'],
   ] as const) {
     it(`bundles ${entry} into one ESM file that loads outside the repo and exports handler`, () => {
       const bundle = bundleLambda({ entry: path.join(REPO_ROOT, entry), outdir: path.join(scratch, name) });

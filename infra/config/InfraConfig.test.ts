@@ -115,3 +115,24 @@ describe('infra config', () => {
     assert.equal(namesOf(parseInfraConfig({ table: { name: 'chargebacks' } })).table, 'chargebacks');
   });
 });
+
+describe('infra config: hour closer', () => {
+  it('runs a pass every 5 minutes with the closer’s grace by default, and refuses a rate outside 1–60 minutes with its path', () => {
+    const c = parseInfraConfig({});
+    assert.deepEqual(c.hourCloser, {
+      runtime: 'nodejs22.x',
+      memoryMb: 1024,
+      timeoutSeconds: 300,
+      rateMinutes: 5,
+      graceMs: 30_000,
+      retryAttempts: 2,
+      enabled: true,
+    });
+    assert.equal(namesOf(c).functions.hourCloser, 'chargeback-cdc-dev-hour-closer');
+    assert.throws(
+      () => parseInfraConfig({ hourCloser: { rateMinutes: 0, graceMs: -1 } }),
+      (e: Error) =>
+        e instanceof InfraConfigError && /hourCloser\.rateMinutes/.test(e.message) && /hourCloser\.graceMs/.test(e.message),
+    );
+  });
+});

@@ -223,6 +223,28 @@ const Consolidation = z
       });
   });
 
+/**
+ * The hour closer (pipeline/completeness) as a scheduled Lambda function in the streaming stack
+ * (infra/constructs/HourCloser.ts): one pass every `rateMinutes`, inside the VPC next to MSK. It
+ * writes the hour markers the daily consolidation waits for, judging the Flink job's group
+ * (kafka.consumerGroup) by its committed offsets.
+ */
+const HourCloser = z.object({
+  runtime: z.enum([LambdaRuntime.NODEJS_20, LambdaRuntime.NODEJS_22]).default(LambdaRuntime.NODEJS_22),
+  /** A pass reads each part file of the hours it closes once (the money columns only). */
+  memoryMb: z.number().int().min(256).max(10240).default(1024),
+  /** A pass cut short keeps every hour it closed (the state object is saved per hour); the next one goes on. */
+  timeoutSeconds: z.number().int().min(30).max(900).default(300),
+  /** EventBridge Scheduler runs a pass every this many minutes. */
+  rateMinutes: z.number().int().min(1).max(60).default(5),
+  /** CLOSER_GRACE_MS: an hour is judged only this long after it ended (the largest writer clock lag tolerated). */
+  graceMs: z.number().int().min(0).max(900_000).default(30_000),
+  /** Lambda's own retries of a failed pass (asynchronous invocation: 0–2), before the event goes to the DLQ. */
+  retryAttempts: z.number().int().min(0).max(2).default(2),
+  /** Off: no schedule (the function stays, to invoke by hand). */
+  enabled: z.boolean().default(true),
+});
+
 const Monitoring = z.object({
   logRetentionDays: z
     .number()
@@ -276,6 +298,7 @@ export const InfraConfig = z.object({
   monitoring: Monitoring.prefault({}),
   catalog: Catalog.prefault({}),
   consolidation: Consolidation.prefault({}),
+  hourCloser: HourCloser.prefault({}),
 });
 
 export type InfraConfig = z.output<typeof InfraConfig>;

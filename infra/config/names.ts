@@ -13,6 +13,7 @@ export function namesOf(config: InfraConfig) {
     topicCreator: `${prefix}-topic-creator`,
     consolidation: `${prefix}-consolidation`,
     consolidationCheck: `${prefix}-consolidation-check`,
+    hourCloser: `${prefix}-hour-closer`,
   };
   const flinkApplication = `${prefix}-parquet-writer`;
   return {
@@ -33,6 +34,7 @@ export function namesOf(config: InfraConfig) {
       topicCreator: `/aws/lambda/${fn.topicCreator}`,
       consolidation: `/aws/lambda/${fn.consolidation}`,
       consolidationCheck: `/aws/lambda/${fn.consolidationCheck}`,
+      hourCloser: `/aws/lambda/${fn.hourCloser}`,
       apiAccess: `/aws/apigateway/${prefix}-http-api`,
       flink: `/aws/kinesis-analytics/${flinkApplication}`,
       vpcFlowLogs: `/aws/vpc/${prefix}-flow-logs`,
@@ -41,11 +43,14 @@ export function namesOf(config: InfraConfig) {
     mskCluster: `${prefix}-msk`,
     dlqQueue: `${prefix}-stream-dlq`,
     consolidationDlq: `${prefix}-consolidation-dlq`,
+    hourCloserDlq: `${prefix}-hour-closer-dlq`,
     /** EventBridge Scheduler: the hourly runs, the check at the deadline, and the role both use. */
     schedules: {
       consolidation: `${prefix}-consolidation-hourly`,
       deadlineCheck: `${prefix}-consolidation-deadline-check`,
       role: `${prefix}-consolidation-scheduler`,
+      hourCloser: `${prefix}-hour-closer`,
+      hourCloserRole: `${prefix}-hour-closer-scheduler`,
     },
     flinkApplication,
     /** The JAR's S3 key carries its content hash, so a new build is a new object version and a new key. */

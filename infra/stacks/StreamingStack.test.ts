@@ -8,6 +8,8 @@ import { FLINK_PROPERTY_GROUP } from '../constructs/FlinkApplication.ts';
 import { MSK_IAM_PORT } from '../constructs/KafkaCluster.ts';
 import { STREAM_PROCESSOR_EVENT_SOURCE_MAPPING } from '../../pipeline/stream-processor/index.ts';
 import { MSK_MAX_MESSAGE_BYTES } from './StreamingStack.ts';
+import { closerStateKey } from '../constructs/HourCloser.ts';
+import { resolveCloserConfig } from '../../pipeline/completeness/index.ts';
 import { TOPIC_MAX_MESSAGE_BYTES } from '../../localstack/kafka/topics.ts';
 
 const s = synth();
@@ -111,7 +113,7 @@ describe('streaming stack: stream processor', () => {
     assert.equal(env.KAFKA_BROKERS, ref(st, 'aws_msk_serverless_cluster', cluster, 'bootstrap_brokers_sasl_iam'));
     assert.equal(env.KAFKA_AUTH, 'msk-iam');
     assert.equal(env.KAFKA_TOPIC, 'chargebacks');
-    assert.equal(env.DLQ_QUEUE_URL, ref(st, 'aws_sqs_queue', resource(st, 'aws_sqs_queue'), 'url'));
+    assert.equal(env.DLQ_QUEUE_URL, ref(st, 'aws_sqs_queue', resource(st, 'aws_sqs_queue', 'stream-dlq'), 'url'));
     assert.equal(env.POWERTOOLS_SERVICE_NAME, 'chargeback-stream-processor');
     assert.deepEqual(sp.tracing_config, { mode: 'Active' });
     assert.ok(String(sp.kms_key_arn).includes('terraform_remote_state'), 'environment encrypted with the foundation key');
@@ -130,7 +132,7 @@ describe('streaming stack: stream processor', () => {
     assert.equal(esm.starting_position, 'TRIM_HORIZON');
     assert.deepEqual(esm.function_response_types, ['ReportBatchItemFailures']);
     assert.deepEqual(esm.destination_config, {
-      on_failure: { destination_arn: ref(st, 'aws_sqs_queue', resource(st, 'aws_sqs_queue'), 'arn') },
+      on_failure: { destination_arn: ref(st, 'aws_sqs_queue', resource(st, 'aws_sqs_queue', 'stream-dlq'), 'arn') },
     });
     assert.ok(
       (esm.depends_on as string[]).some((d) => d.startsWith('aws_lambda_invocation.')),
@@ -166,7 +168,7 @@ describe('streaming stack: stream processor', () => {
   });
 
   it('keeps its dead letters in an encrypted queue for 14 days', () => {
-    const q = resource(st, 'aws_sqs_queue');
+    const q = resource(st, 'aws_sqs_queue', 'stream-dlq');
     assert.equal(q.name, 'chargeback-cdc-dev-stream-dlq');
     assert.equal(q.sqs_managed_sse_enabled, true);
     assert.equal(q.message_retention_seconds, 1209600);
@@ -184,7 +186,7 @@ describe('streaming stack: stream processor', () => {
     assert.match(String(stream.Resource), /\/stream\/\*$/);
     assert.deepEqual(
       statement(policy, 'SendDeadLetters').Resource,
-      ref(st, 'aws_sqs_queue', resource(st, 'aws_sqs_queue'), 'arn'),
+      ref(st, 'aws_sqs_queue', resource(st, 'aws_sqs_queue', 'stream-dlq'), 'arn'),
     );
     assert.deepEqual(statement(policy, 'ConnectToCluster'), {
       Sid: 'ConnectToCluster',
@@ -344,5 +346,161 @@ describe('streaming stack: Managed Flink', () => {
         'name',
       ),
     );
+  });
+});
+
+describe('streaming stack: hour closer', () => {
+  const closer = fn('hour-closer/lambda');
+  const closerArn = ref(st, 'aws_lambda_function', closer, 'arn');
+  const dlq = resource(st, 'aws_sqs_queue', 'hour-closer/dlq');
+  const dlqArn = ref(st, 'aws_sqs_queue', dlq, 'arn');
+  const bucketArn = statement(rolePolicy('hour-closer/lambda'), 'ListLandingZoneAndState').Resource as string;
+  const stateKey = '_state/completeness/flink-parquet-writer/chargebacks/closer.json';
+
+  it('runs infra/lambdas/hour-closer.ts in the private subnets with the Lambda security group, one pass at a time', () => {
+    assert.equal(closer.function_name, 'chargeback-cdc-dev-hour-closer');
+    assert.equal(closer.handler, 'index.handler');
+    assert.equal(closer.runtime, 'nodejs22.x');
+    assert.match(String(closer.filename), /^assets\/.+\/[^/]*hour-closer\.zip$/);
+    const vpc = closer.vpc_config as { subnet_ids: string[]; security_group_ids: string[] };
+    assert.equal(vpc.subnet_ids.length, 3);
+    assert.ok(vpc.subnet_ids.every((id) => id.includes('terraform_remote_state')));
+    assert.deepEqual(vpc.security_group_ids, [sgId('lambda')]);
+    assert.equal(closer.reserved_concurrent_executions, 1);
+    assert.equal(closer.timeout, 300);
+    assert.deepEqual(closer.dead_letter_config, { target_arn: dlqArn });
+    assert.equal(dlq.name, 'chargeback-cdc-dev-hour-closer-dlq');
+    assert.equal(dlq.sqs_managed_sse_enabled, true);
+  });
+
+  it("reads the closer's config from its environment: MSK IAM, the Flink job's group, the landing zone, grace and state key", () => {
+    const env = (closer.environment as { variables: Record<string, string> }).variables;
+    const { NODE_OPTIONS: _, LANDING_BUCKET, ...rest } = env;
+    assert.match(LANDING_BUCKET!, /terraform_remote_state.*bucket/);
+    assert.deepEqual(rest, {
+      KAFKA_BROKERS: ref(st, 'aws_msk_serverless_cluster', cluster, 'bootstrap_brokers_sasl_iam'),
+      KAFKA_AUTH: 'msk-iam',
+      KAFKA_TOPIC: 'chargebacks',
+      WRITER_GROUP_ID: 'flink-parquet-writer',
+      LANDING_PREFIX: 'landing/chargebacks/',
+      BUCKET_BY: 'processing-time',
+      CLOSER_GRACE_MS: '30000',
+      CLOSER_STATE_KEY: stateKey,
+      POWERTOOLS_SERVICE_NAME: 'chargeback-hour-closer',
+    });
+    // The group the closer watches is the one the Flink application commits.
+    const flinkProps = (
+      resource(st, 'aws_kinesisanalyticsv2_application').application_configuration as {
+        environment_properties: { property_group: { property_map: Record<string, string> }[] };
+      }
+    ).environment_properties.property_group[0]!.property_map;
+    assert.equal(env.WRITER_GROUP_ID, flinkProps['group.id']);
+    // The granted state key is the one the closer derives by default.
+    const derived = resolveCloserConfig({
+      brokers: ['b:9098'],
+      groupId: 'flink-parquet-writer',
+      topic: 'chargebacks',
+      s3: { region: 'us-east-1' },
+    });
+    assert.equal(derived.stateKey, closerStateKey('flink-parquet-writer', 'chargebacks'));
+    assert.equal(derived.stateKey, stateKey);
+  });
+
+  it('may connect, describe its topic and the writer group, read part files, put markers and its state, list the landing prefix and open uploads — exactly that', () => {
+    const policy = rolePolicy('hour-closer/lambda');
+    const own = policy.Statement.filter(
+      (x) =>
+        !['WriteOwnLogs', 'WriteTraces', 'DecryptOwnEnvironment', 'AttachToPrivateSubnets', 'SendFailedEvents'].includes(x.Sid!),
+    );
+    assert.deepEqual(own, [
+      { Sid: 'ConnectToCluster', Effect: 'Allow', Action: ['kafka-cluster:Connect'], Resource: clusterArn },
+      {
+        Sid: 'ReadTopicLogEnds',
+        Effect: 'Allow',
+        Action: ['kafka-cluster:DescribeTopic'],
+        Resource: kafkaArn('topic', 'chargebacks'),
+      },
+      {
+        Sid: 'ReadWriterGroupOffsets',
+        Effect: 'Allow',
+        Action: ['kafka-cluster:DescribeGroup'],
+        Resource: kafkaArn('group', 'flink-parquet-writer'),
+      },
+      {
+        Sid: 'ReadLandedPartFiles',
+        Effect: 'Allow',
+        Action: ['s3:GetObject'],
+        Resource: `${bucketArn}/landing/chargebacks/*.parquet`,
+      },
+      {
+        Sid: 'WriteHourMarkers',
+        Effect: 'Allow',
+        Action: ['s3:GetObject', 's3:PutObject'],
+        Resource: `${bucketArn}/landing/chargebacks/*/_manifest.json`,
+      },
+      { Sid: 'KeepCloserState', Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject'], Resource: `${bucketArn}/${stateKey}` },
+      {
+        Sid: 'ListLandingZoneAndState',
+        Effect: 'Allow',
+        Action: ['s3:ListBucket'],
+        Resource: bucketArn,
+        Condition: { StringLike: { 's3:prefix': ['landing/chargebacks/', 'landing/chargebacks/*', stateKey] } },
+      },
+      { Sid: 'ListOpenUploads', Effect: 'Allow', Action: ['s3:ListBucketMultipartUploads'], Resource: bucketArn },
+      {
+        Sid: 'UseLandingKeyThroughS3',
+        Effect: 'Allow',
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        Resource: (own.at(-1) as { Resource: string }).Resource,
+        Condition: { StringEquals: { 'kms:ViaService': 's3.us-east-1.amazonaws.com' } },
+      },
+    ]);
+    assert.match(String(own.at(-1)!.Resource), /terraform_remote_state/);
+    assert.deepEqual(statement(policy, 'SendFailedEvents').Resource, dlqArn);
+    assert.match(String(bucketArn), /terraform_remote_state.*arn/);
+    for (const x of policy.Statement) for (const a of x.Action) assert.ok(!a.includes('*'), `${x.Sid}: ${a}`);
+  });
+
+  it('is invoked every 5 minutes by EventBridge Scheduler with its own role, a retry policy and the DLQ; Lambda retries a failed pass twice', () => {
+    const sch = resource(st, 'aws_scheduler_schedule', 'hour-closer/schedule');
+    assert.equal(sch.name, 'chargeback-cdc-dev-hour-closer');
+    assert.equal(sch.schedule_expression, 'rate(5 minutes)');
+    assert.equal(sch.state, 'ENABLED');
+    const target = sch.target as Record<string, unknown>;
+    const role = resource(st, 'aws_iam_role', 'hour-closer/scheduler-role');
+    assert.equal(target.arn, closerArn);
+    assert.equal(target.role_arn, ref(st, 'aws_iam_role', role, 'arn'));
+    assert.deepEqual(JSON.parse(target.input as string), { scheduledTime: '<aws.scheduler.scheduled-time>' });
+    assert.deepEqual(target.retry_policy, { maximum_retry_attempts: 3, maximum_event_age_in_seconds: 300 });
+    assert.deepEqual(target.dead_letter_config, { arn: dlqArn });
+    assert.deepEqual(policyOf(role, 'assume_role_policy').Statement[0]!.Principal, { Service: 'scheduler.amazonaws.com' });
+    assert.deepEqual(policyOf(resource(st, 'aws_iam_role_policy', 'hour-closer/scheduler-policy')).Statement, [
+      { Sid: 'InvokeHourCloser', Effect: 'Allow', Action: ['lambda:InvokeFunction'], Resource: closerArn },
+      { Sid: 'SendUndeliveredPasses', Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: dlqArn },
+    ]);
+    const async = resource(st, 'aws_lambda_function_event_invoke_config', 'hour-closer/async');
+    assert.equal(async.function_name, ref(st, 'aws_lambda_function', closer, 'function_name'));
+    assert.equal(async.maximum_retry_attempts, 2);
+    assert.equal(async.maximum_event_age_in_seconds, 900);
+  });
+
+  it('follows the configured rate and grace; disabled, the function stays without a schedule', () => {
+    const one = synth({ hourCloser: { rateMinutes: 1, graceMs: 120_000 } }).streaming;
+    assert.equal(resource(one, 'aws_scheduler_schedule', 'hour-closer/schedule').schedule_expression, 'rate(1 minute)');
+    const env = (
+      resource(one, 'aws_lambda_function', 'hour-closer/lambda/function').environment as { variables: Record<string, string> }
+    ).variables;
+    assert.equal(env.CLOSER_GRACE_MS, '120000');
+    const off = synth({ hourCloser: { enabled: false } }).streaming;
+    assert.equal(resources(off, 'aws_scheduler_schedule').length, 0);
+    assert.equal(
+      resource(off, 'aws_lambda_function', 'hour-closer/lambda/function').function_name,
+      'chargeback-cdc-dev-hour-closer',
+    );
+  });
+
+  it('outputs the function name and the DLQ URL', () => {
+    assert.equal(st.output?.hour_closer_function_name?.value, ref(st, 'aws_lambda_function', closer, 'function_name'));
+    assert.equal(st.output?.hour_closer_dlq_url?.value, ref(st, 'aws_sqs_queue', dlq, 'url'));
   });
 });

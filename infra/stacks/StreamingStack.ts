@@ -8,6 +8,7 @@ import type { FoundationStack } from './FoundationStack.ts';
 import { KafkaCluster } from '../constructs/KafkaCluster.ts';
 import { NodeFunction } from '../constructs/NodeFunction.ts';
 import { FlinkApplication } from '../constructs/FlinkApplication.ts';
+import { HourCloser } from '../constructs/HourCloser.ts';
 import type { FlinkJar } from '../bundle/flinkJar.ts';
 import type { TopicCreatorEvent } from '../lambdas/topic-creator.ts';
 import type { PolicyStatement } from '../iam/PolicyDocument.ts';
@@ -21,6 +22,8 @@ export interface StreamingStackProps {
   streamProcessorEntry?: string;
   /** Entry of the topic creator; defaults to infra/lambdas/topic-creator.ts. */
   topicCreatorEntry?: string;
+  /** Entry of the hour closer; defaults to infra/lambdas/hour-closer.ts. */
+  hourCloserEntry?: string;
 }
 
 /** MSK Serverless keeps three replicas; the seed's kafka-topics.sh call asked for 3. */
@@ -37,7 +40,8 @@ export const MSK_MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
 /**
  * Phase 3 of the seed: MSK Serverless (IAM auth), the topics (created by a Lambda, not by hand),
  * the stream-processor Lambda fed by the table's stream through an event source mapping, its
- * dead-letter queue, and the Managed Flink application writing Parquet to the landing bucket.
+ * dead-letter queue, the Managed Flink application writing Parquet to the landing bucket, and the
+ * hour closer (a scheduled Lambda beside them: it reads the Flink group's committed offsets from MSK).
  */
 export class StreamingStack extends ChargebackStack {
   readonly kafka: KafkaCluster;
@@ -47,6 +51,7 @@ export class StreamingStack extends ChargebackStack {
   readonly topicCreator: NodeFunction;
   readonly topicsReady: LambdaInvocation;
   readonly flink: FlinkApplication;
+  readonly hourCloser: HourCloser;
 
   constructor(scope: App, ctx: StackContext, props: StreamingStackProps) {
     super(scope, ctx.names.stacks.streaming, ctx);
@@ -208,6 +213,24 @@ export class StreamingStack extends ChargebackStack {
       dependsOn: [this.topicsReady],
     });
 
+    // ---- hour closer ----------------------------------------------------------------------
+    // Here and not in the consolidation stack: it needs MSK (IAM auth, from inside the VPC) to
+    // read the Flink job's committed offsets and the topic's high watermarks.
+    this.hourCloser = new HourCloser(this, 'hour-closer', {
+      config,
+      names,
+      entry: props.hourCloserEntry ?? path.join(ctx.repoRoot, 'infra/lambdas/hour-closer.ts'),
+      buildDir: ctx.buildDir,
+      bucketName: landing.bucketName,
+      bucketArn: landing.bucketArn,
+      bucketKmsKeyArn: landing.kmsKeyArn,
+      dataKeyArn,
+      accountId: this.accountId,
+      region,
+      cluster: this.kafka,
+      vpc: inVpc,
+    });
+
     this.output('msk_bootstrap_brokers', this.kafka.bootstrapBrokers, 'MSK Serverless bootstrap brokers (SASL/IAM, port 9098)');
     this.output('msk_cluster_arn', this.kafka.clusterArn, 'MSK Serverless cluster ARN');
     this.output('kafka_topic', config.kafka.topic, 'Topic of the change records');
@@ -223,6 +246,12 @@ export class StreamingStack extends ChargebackStack {
       this.deadLetterQueue.url,
       'Dead-letter queue of the stream processor (poison records and failed batches)',
     );
+    this.output(
+      'hour_closer_function_name',
+      this.hourCloser.fn.fn.functionName,
+      'Hour closer function (invoke with {} for one pass; the result says what it closed and what the next hour waits for)',
+    );
+    this.output('hour_closer_dlq_url', this.hourCloser.deadLetterQueue.url, 'Hour closer passes that failed every attempt');
   }
 }
 
