@@ -6,11 +6,33 @@
 // when the command line names none.
 const namesFeatures = process.argv.slice(2).some((a) => /\.feature(:\d+)*$/.test(a) || a.startsWith('features/'));
 
-export default {
+const common = {
   import: ['steps/**/*.ts'],
   ...(namesFeatures ? {} : { paths: ['features/**/*.feature'] }),
-  format: ['progress', 'summary', 'html:reports/cucumber.html', 'junit:reports/cucumber.junit.xml', 'json:reports/cucumber.json'],
-  // @aws scenarios also run here: they are the ones `npm run test:aws` runs against a deployed stack.
-  tags: 'not @slow',
   strict: true,
+};
+const formats = (dir) => [
+  'progress',
+  'summary',
+  `html:${dir}/cucumber.html`,
+  `junit:${dir}/cucumber.junit.xml`,
+  `json:${dir}/cucumber.json`,
+];
+
+export default {
+  ...common,
+  format: formats('reports'),
+  // @aws scenarios also run here: they are the ones `npm run test:aws` runs against a deployed stack.
+  // @flink scenarios run the Flink job (a MiniCluster JVM per start): they are the suite of the `flink` profile.
+  tags: 'not @slow and not @flink',
+};
+
+/**
+ * `cucumber-js -p flink` (npm run test:flink-faults, via scripts/test-flink-faults.sh): the scenarios that
+ * run the Flink job, with reports of their own in reports/flink/, so they never overwrite npm test's.
+ */
+export const flink = {
+  ...common,
+  format: formats('reports/flink'),
+  tags: '@flink and not @slow',
 };

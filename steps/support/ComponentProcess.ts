@@ -3,12 +3,27 @@ import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
- * One pipeline component (`chargeback-cdc run <name>`) as a real child process, so scenarios
- * can kill and restart it like an operator would. Its output goes to reports/logs/<name>.log.
+ * Output kept per start: a writer prints a few lines per checkpoint, and a scenario reads back what it
+ * said minutes ago (how it recovered after a restart).
+ */
+const KEPT_OUTPUT_CHARS = 400_000;
+
+/** A program run instead of `chargeback-cdc run …`, e.g. the Flink job's run-local.sh (which execs its JVM). */
+export interface Launch {
+  command: string;
+  args: string[];
+}
+
+/**
+ * One pipeline component (`chargeback-cdc run <name>`, or another launch command) as a real child
+ * process, so scenarios can kill and restart it like an operator would. Its output goes to
+ * reports/logs/<name>.log.
  */
 export class ComponentProcess {
   private child: ChildProcess | undefined;
   private output = '';
+  /** The output of each earlier start (the tail of each), oldest first: what a restarted process said before. */
+  private readonly earlier: string[] = [];
   /** A test entry point run instead of `chargeback-cdc run …` (a component with a fault injected). */
   private faultyEntry: string[] | undefined;
 
@@ -17,6 +32,7 @@ export class ComponentProcess {
     private readonly args: string[],
     private readonly readyPattern: RegExp,
     private readonly env: NodeJS.ProcessEnv = process.env,
+    private readonly launch?: Launch,
   ) {}
 
   /**
@@ -58,15 +74,18 @@ export class ComponentProcess {
   async start(timeoutMs = 60_000): Promise<void> {
     mkdirSync('reports/logs', { recursive: true });
     const log = createWriteStream(join('reports/logs', `${this.name}.log`), { flags: 'a' });
+    if (this.child) this.earlier.push(this.output);
     this.output = '';
     const argv = this.faultyEntry ? ['--import', 'tsx', ...this.faultyEntry] : ['bin/chargeback-cdc.js', 'run', ...this.args];
-    const child = spawn(process.execPath, argv, {
+    const [command, commandArgs] =
+      this.launch && !this.faultyEntry ? [this.launch.command, this.launch.args] : [process.execPath, argv];
+    const child = spawn(command, commandArgs, {
       env: this.env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
     const onData = (d: Buffer) => {
-      this.output = (this.output + d.toString()).slice(-20_000);
+      this.output = (this.output + d.toString()).slice(-KEPT_OUTPUT_CHARS);
       log.write(d);
     };
     child.stdout!.on('data', onData);
@@ -100,8 +119,14 @@ export class ComponentProcess {
     await this.signal('SIGTERM', 20_000);
   }
 
+  /** The output since the last start (its last 20,000 characters: short enough for an assertion message). */
   recentOutput(): string {
-    return this.output;
+    return this.output.slice(-20_000);
+  }
+
+  /** The output of every start so far, oldest first (each start's last 400,000 characters). */
+  outputOfEachStart(): string[] {
+    return [...this.earlier, this.output];
   }
 
   private async signal(sig: NodeJS.Signals, graceMs = 5_000): Promise<void> {

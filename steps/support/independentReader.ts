@@ -48,3 +48,24 @@ export async function dumpWithPyarrow(paths: string[]): Promise<DumpedFile[]> {
   const { stdout } = await run(python, ['scripts/parquet_dump.py', ...paths], { maxBuffer: 256 * 1024 * 1024 });
   return (JSON.parse(stdout) as { files: DumpedFile[] }).files;
 }
+
+/** What pyarrow found in a landing zone (scripts/event_id_scan.py). */
+export interface EventIdScan {
+  files: number;
+  rows: number;
+  distinct: number;
+  /** How many event_ids are in more than one row. */
+  duplicated: number;
+  /** The first 20 of them, with the files holding them. */
+  duplicates: Array<{ event_id: string; count: number; files: string[] }>;
+}
+
+/**
+ * Reads the event_id column of every part file under s3://<bucket>/<prefix> with pyarrow's own S3
+ * client (at AWS_ENDPOINT_URL), so a duplicate is found without any of the project's reading code.
+ */
+export async function scanEventIdsWithPyarrow(bucket: string, prefix = 'landing/chargebacks/'): Promise<EventIdScan> {
+  const python = await ensurePyarrow();
+  const { stdout } = await run(python, ['scripts/event_id_scan.py', bucket, prefix], { maxBuffer: 64 * 1024 * 1024 });
+  return JSON.parse(stdout) as EventIdScan;
+}
