@@ -26,6 +26,9 @@ import type { WriterEngine } from '../components/writerComponent.ts';
 /** The Flink job's main class: a local JVM running it is a running Flink writer (it does not join the consumer group). */
 const FLINK_MAIN_CLASS = 'dev.chargebackcdc.flink.ChargebackParquetJob';
 
+/** The S3 store retries transient errors forever; a hand-over gives up instead (reading the Flink job's recent files included). */
+const HANDOVER_S3_TIMEOUT_MS = 5 * 60_000;
+
 const ENGINE_NAMES: Record<WriterEngine, string> = { embedded: 'the embedded writer', flink: 'the Flink job' };
 
 export interface HandOverCommandOptions {
@@ -83,7 +86,7 @@ export async function handOver(o: HandOverCommandOptions): Promise<HandOverRepor
   }
 
   // The embedded writer's checkpoint is its progress object; its group offset trails it (README.md § "Lifecycle").
-  const store = new LandingStore(s3ClientFor(writer.s3), { bucket: writer.bucket, signal: AbortSignal.timeout(60_000) });
+  const store = new LandingStore(s3ClientFor(writer.s3), { bucket: writer.bucket, signal: AbortSignal.timeout(HANDOVER_S3_TIMEOUT_MS) });
   const progress = new ProgressStore(store, writer.statePrefix, writer.topic);
   const embeddedProgress = new Map<number, bigint>();
   const undecided: string[] = [];
