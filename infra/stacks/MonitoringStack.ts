@@ -12,6 +12,7 @@ import type { ConsolidationStack } from './ConsolidationStack.ts';
 import { alarmSpecs } from '../monitoring/alarmSpecs.ts';
 import { consolidationAlarmSpecs, type MetricAlarmSpec } from '../monitoring/consolidationAlarms.ts';
 import { dashboardBody, dashboardUrl } from '../monitoring/dashboardBody.ts';
+import { hourCloserAlarmSpecs } from '../constructs/HourCloser.ts';
 import { policyDocument, renderPolicy } from '../iam/PolicyDocument.ts';
 
 export interface MonitoringStackProps {
@@ -66,7 +67,10 @@ export class MonitoringStack extends ChargebackStack {
     }
 
     this.alarms = new Map(
-      [...alarmSpecs(config, names), ...consolidationAlarmSpecs(config, names)].map((spec) => [spec.key, this.alarm(spec)]),
+      [...alarmSpecs(config, names), ...consolidationAlarmSpecs(config, names), ...hourCloserAlarmSpecs(names)].map((spec) => [
+        spec.key,
+        this.alarm(spec),
+      ]),
     );
 
     this.dashboard = new CloudwatchDashboard(this, 'dashboard', {

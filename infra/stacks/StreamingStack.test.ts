@@ -504,3 +504,16 @@ describe('streaming stack: hour closer', () => {
     assert.equal(st.output?.hour_closer_dlq_url?.value, ref(st, 'aws_sqs_queue', dlq, 'url'));
   });
 });
+
+describe('monitoring stack: hour closer', () => {
+  it('alarms when the hour closer DLQ holds a failed pass', () => {
+    const alarm = resources(s.monitoring, 'aws_cloudwatch_metric_alarm')
+      .map(([, b]) => b)
+      .find((b) => b.alarm_name === 'chargeback-cdc-dev-hour-closer-dlq-not-empty');
+    assert.ok(alarm, 'alarm hour-closer-dlq-not-empty');
+    assert.equal(alarm.namespace, 'AWS/SQS');
+    assert.deepEqual(alarm.dimensions, { QueueName: resource(st, 'aws_sqs_queue', 'hour-closer/dlq').name });
+    assert.equal(alarm.comparison_operator, 'GreaterThanThreshold');
+    assert.equal(alarm.threshold, 0);
+  });
+});
