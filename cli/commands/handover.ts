@@ -86,7 +86,10 @@ export async function handOver(o: HandOverCommandOptions): Promise<HandOverRepor
   }
 
   // The embedded writer's checkpoint is its progress object; its group offset trails it (README.md § "Lifecycle").
-  const store = new LandingStore(s3ClientFor(writer.s3), { bucket: writer.bucket, signal: AbortSignal.timeout(HANDOVER_S3_TIMEOUT_MS) });
+  const store = new LandingStore(s3ClientFor(writer.s3), {
+    bucket: writer.bucket,
+    signal: AbortSignal.timeout(HANDOVER_S3_TIMEOUT_MS),
+  });
   const progress = new ProgressStore(store, writer.statePrefix, writer.topic);
   const embeddedProgress = new Map<number, bigint>();
   const undecided: string[] = [];
