@@ -20,7 +20,7 @@ export interface DayCsvFile extends DayFile {
 
 /**
  * What readers trust about a consolidated day: its outputs are exactly `outputs`, anything else in
- * the folder is ignored. A function of the inputs and the target size only (no clock, no host),
+ * the folder is ignored. A function of the inputs, the target size and the CSV mode only (no clock, no host),
  * so every run over the same inputs produces the same bytes.
  */
 export interface DayManifest {
