@@ -40,3 +40,34 @@ Feature: Analysts run SQL on the landing zone
 
   Scenario: Bad SQL is refused with one line naming the problem
     Then querying "SELECT amout FROM chargeback_changes" fails with exit code 1 and the one-line error "SQL error: Binder Error: Referenced column \"amout\" not found"
+
+  # The rule: pipeline/query/README.md, "Which copy of a day is read". Today cannot be complete
+  # before it ends (and a forced day is complete: false, which readers do not use), so the
+  # consolidated day is a past day, built from a fixture and closed by the real hour closer.
+  Scenario: A complete consolidated day is read from the files its manifest lists, other days from the landing zone, each change once
+    Given a merchant has filed a chargeback of "99.99" "USD" for "Product not received"
+    When the chargeback moves to "UNDER_REVIEW"
+    Then the API answers 200 with status "UNDER_REVIEW"
+    When all 2 changes of the merchant have landed
+    Given a past day in which nothing has landed gets these changes of the merchant in its hours, as part files from a fixture:
+      | hour | amount   | currency |
+      | 00   | 10.00    | USD      |
+      | 00   | 0.01     | USD      |
+      | 23   | 12.345   | KWD      |
+    When the hour closer, started at the past day's first hour, closes every hour that has ended
+    And the past day is consolidated, complete
+    And an orphan Parquet file holding the merchant's changes of the past day is put in that day's consolidated folder
+    Then querying "SELECT currency, count(*) AS changes, sum(amount) AS total FROM chargeback_changes WHERE merchant_id = '{merchant}' GROUP BY currency" gives exactly:
+      | currency | changes | total    |
+      | USD      | 4       | 209.9900 |
+      | KWD      | 1       | 12.3450  |
+    And the query read the past day from its consolidated copy and today from the landing zone
+    And querying "SELECT count(*) AS changes, sum(amount) AS total FROM chargeback_changes_all WHERE merchant_id = '{merchant}'" with "--source consolidated" gives exactly:
+      | changes | total   |
+      | 3       | 22.3550 |
+    And querying "SELECT count(*) AS changes, sum(amount) AS total FROM chargeback_changes WHERE merchant_id = '{merchant}'" with "--source landing" gives exactly:
+      | changes | total    |
+      | 5       | 222.3350 |
+    And querying "SELECT count(*) AS current FROM chargebacks_current WHERE merchant_id = '{merchant}'" gives exactly:
+      | current |
+      | 4       |

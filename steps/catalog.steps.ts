@@ -1,8 +1,13 @@
 import assert from 'node:assert/strict';
 import { GetPartitionsCommand, GlueClient, type Table } from '@aws-sdk/client-glue';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { Then } from '@cucumber/cucumber';
 import { getCatalogTable, loadStackConfig, localAwsClientConfig } from '../localstack/index.ts';
-import { changeRecordAvroSchema, projectedLocation } from '../pipeline/schema/index.ts';
+import { awsClientConfigFromEnv } from '../pipeline/aws/index.ts';
+import type { DayManifest } from '../pipeline/consolidation/index.ts';
+import { consolidatedChangesTable } from '../pipeline/query/consolidatedChangesTable.ts';
+import { changeRecordAvroSchema, DEFAULT_PROJECTION_START_DAY, projectedLocation } from '../pipeline/schema/index.ts';
+import { pastDayOf } from './query.steps.ts';
 import { currentPipeline } from './support/pipeline.ts';
 import type { ChargebackWorld } from './support/world.ts';
 
@@ -110,5 +115,37 @@ Then(
     const uri = `s3://${names.bucket}/${landed.key}`;
     assert.ok(uri.startsWith(folder), `${uri} is not in the projected folder ${folder}`);
     assert.ok(!uri.slice(folder.length).includes('/'), `${uri} is below the projected folder ${folder}, not in it`);
+  },
+);
+
+/*
+ * The consolidated table is not registered in moto's Glue (localstack/ registers the landing table
+ * only), so this checks the object Athena would read against the definition infra/ deploys
+ * (pipeline/query/consolidatedChangesTable.ts): the day's symlink file is in the folder the
+ * table's partition projection computes for the day, and lists exactly the manifest's outputs.
+ */
+Then(
+  "the day's symlink file is in the folder chargeback_changes_consolidated projects for it and lists exactly its manifest's Parquet files",
+  async function (this: ChargebackWorld) {
+    const { day } = pastDayOf(this);
+    const bucket = process.env.LANDING_BUCKET!;
+    const def = consolidatedChangesTable({
+      bucket,
+      consolidatedPrefix: 'consolidated/chargebacks/',
+      projectionStartDay: DEFAULT_PROJECTION_START_DAY,
+    });
+    const folder = def.parameters['storage.location.template']!.replaceAll('${day}', day);
+    assert.ok(folder.startsWith(`s3://${bucket}/`), folder);
+    const s3 = new S3Client(awsClientConfigFromEnv());
+    const text = async (key: string) =>
+      (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }))).Body!.transformToString();
+    try {
+      const manifest = JSON.parse(await text(`consolidated/chargebacks/${day}/_manifest.json`)) as DayManifest;
+      const symlink = await text(`${folder.slice(`s3://${bucket}/`.length)}symlink.txt`);
+      assert.equal(symlink, manifest.outputs.map((o) => `s3://${bucket}/${o.key}\n`).join(''), `symlink.txt in ${folder}`);
+      assert.ok(!symlink.includes('deadbeef'), 'the orphan is not listed');
+    } finally {
+      s3.destroy();
+    }
   },
 );
