@@ -161,7 +161,7 @@ describe('foundation stack (seed Phase 1)', () => {
   });
 
   describe('analytics catalog (Glue + Athena)', () => {
-    const table = () => resource(f, 'aws_glue_catalog_table');
+    const table = () => resource(f, 'aws_glue_catalog_table', 'analytics/chargeback-changes');
     const bucketRef = () => ref(f, 'aws_s3_bucket', resource(f, 'aws_s3_bucket'), 'bucket');
     /** What Terraform hands Glue: `$${x}` in a JSON string is the literal `${x}`. */
     const asGlueSees = (p: Record<string, string>) =>
@@ -248,7 +248,7 @@ describe('foundation stack (seed Phase 1)', () => {
     });
 
     it('ships the current-state view as a named query whose SQL is the one views.ts runs in DuckDB', () => {
-      const q = resource(f, 'aws_athena_named_query');
+      const q = resource(f, 'aws_athena_named_query', 'analytics/chargebacks-current');
       assert.equal(q.name, 'chargebacks_current');
       assert.equal(q.query, CHARGEBACKS_CURRENT_VIEW_SQL);
       assert.equal(q.workgroup, ref(f, 'aws_athena_workgroup', resource(f, 'aws_athena_workgroup'), 'name'));

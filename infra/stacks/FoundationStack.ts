@@ -51,6 +51,7 @@ export class FoundationStack extends ChargebackStack {
       bucketName: this.landing.bucketName,
       bucketArn: this.landing.bucketArn,
       landingPrefix: config.landingPrefix,
+      consolidatedPrefix: config.consolidation.consolidatedPrefix,
       projectionStartDay: config.catalog.projectionStartDay,
       dataKeyArn: this.dataKeyArn,
       landingKmsKeyArn: this.landing.kmsKeyArn,
