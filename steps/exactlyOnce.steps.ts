@@ -193,6 +193,11 @@ Then("every restart resumed from the writer's last checkpoint, not from empty", 
   assert.ok(all.length > 0, 'no restart of the writer recovered any partition');
   const empty = all.filter((r) => r.source !== 'progress');
   assert.deepEqual(empty, [], 'a restart recovered a partition without its committed progress');
+  // A progress object claimed before anything was committed resumes at 0: at least one restart must have restored more.
+  assert.ok(
+    all.some((r) => BigInt(r.resumeOffset) > 0n),
+    'no restart resumed past offset 0: none restored a committed checkpoint',
+  );
 });
 
 When(
