@@ -124,6 +124,23 @@ Landed figures come from reading the committed Parquet files, not from the write
   });
 
 program
+  .command('handover')
+  .description(
+    'move the landing position from one writer engine to the other once it is stopped (SIGTERM), so a switch lands every change exactly once (pipeline/parquet-writer/README.md, "Switching engines"); refused while either engine runs',
+  )
+  .addOption(
+    new Option('--from <engine>', 'the engine that ran until now (stop it first)')
+      .choices(['embedded', 'flink'])
+      .makeOptionMandatory(),
+  )
+  .addOption(new Option('--to <engine>', 'the engine to start next').choices(['embedded', 'flink']).makeOptionMandatory())
+  .option('--json', 'print the hand-over as JSON')
+  .action(async (o) => {
+    await applyLocalEnv();
+    process.exitCode = await (await import('./commands/handover.ts')).runHandover({ from: o.from, to: o.to, json: !!o.json });
+  });
+
+program
   .command('inspect')
   .description('schema (physical and logical types) and rows of Parquet files')
   .argument('<target>', 'a local file, s3://bucket/key.parquet, or s3://bucket/prefix/')

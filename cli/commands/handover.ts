@@ -1,18 +1,21 @@
 import { existsSync, readdirSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
-import { createKafka, kafkaConfigFromEnv, Topics } from '../../pipeline/kafka/index.ts';
 import {
+  createKafka,
   HandOverRefusedError,
-  handOverOffsets,
-  landedThrough,
-  refuseWhileGroupsActive,
   type HandOverResult,
+  handOverOffsets,
+  kafkaConfigFromEnv,
+  landedThrough,
   type PartitionHandOver,
-} from '../../pipeline/kafka/handOverOffsets.ts';
-import { readTopicTail } from '../../pipeline/kafka/handOverOffsetsTail.ts';
+  readTopicTail,
+  refuseWhileGroupsActive,
+  Topics,
+} from '../../pipeline/kafka/index.ts';
 import {
   LandingStore,
   listLandedFiles,
+  ProgressStore,
   parsePartFileName,
   readParquetFile,
   resolveWriterConfig,
@@ -20,7 +23,6 @@ import {
   writerConfigFromEnv,
   type ResolvedWriterConfig,
 } from '../../pipeline/parquet-writer/index.ts';
-import { ProgressStore } from '../../pipeline/parquet-writer/PartitionProgress.ts';
 import type { WriterEngine } from '../components/writerComponent.ts';
 
 /** The Flink job's main class: a local JVM running it is a running Flink writer (it does not join the consumer group). */

@@ -76,5 +76,6 @@ export { LandingStore, s3ClientFor, type LandingStoreOptions } from './LandingSt
 export { BucketBy, bucketIdOf, bucketStartMs, isBucketId, createBucketAssigner, type BucketAssigner } from './BucketAssigner.ts';
 export { RollingPolicy, RollReason } from './RollingPolicy.ts';
 export { formatPartFileName, parsePartFileName, type PartFileName } from './PartFileNamer.ts';
+export { ProgressStore } from './PartitionProgress.ts';
 export { ParquetPartWriter, writeParquetFile } from './ParquetPartWriter.ts';
 export * from './errors.ts';
