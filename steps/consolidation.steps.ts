@@ -1,10 +1,7 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { After, type DataTable, Then, When, Given } from '@cucumber/cucumber';
 import { awsClientConfigFromEnv } from '../pipeline/aws/index.ts';
 import type { PassResult } from '../pipeline/completeness/index.ts';
@@ -17,9 +14,17 @@ import {
 } from '../pipeline/consolidation/index.ts';
 import { listLandedFiles } from '../pipeline/parquet-writer/index.ts';
 import { LandingZone } from '../pipeline/reconcile/index.ts';
-import { canonicalAmount, type Chargeback, toUnscaled } from '../pipeline/schema/index.ts';
+import { canonicalAmount, type Chargeback } from '../pipeline/schema/index.ts';
 import type { ComponentProcess } from './support/ComponentProcess.ts';
-import { dumpWithPyarrow, ensurePyarrow } from './support/independentReader.ts';
+import {
+  getBytes,
+  getText,
+  listObjects,
+  type ObjectVersion,
+  pyarrowRows,
+  readCsvWithPython,
+  totalsOf,
+} from '../fixtures/consolidationReaders.ts';
 import { S3PutTap } from '../fixtures/consolidationS3Tap.ts';
 import { currentPipeline, LANDING_TIMEOUT_MS, newWriter } from './support/pipeline.ts';
 import type { ChargebackWorld } from './support/world.ts';
@@ -33,12 +38,6 @@ import type { ChargebackWorld } from './support/world.ts';
 
 const run = promisify(execFile);
 const GRACE_MS = 30_000;
-
-interface ObjectVersion {
-  key: string;
-  etag: string;
-  size: number;
-}
 
 interface ConsolidateRun {
   code: number | null;
@@ -355,11 +354,6 @@ Then('the CSV is UTF-8 without a BOM with CRLF line ends', async function (this:
   assert.ok(text.endsWith('\r\n'));
 });
 
-const PY_CSV = `import csv, json, sys
-with open(sys.argv[1], newline='', encoding='utf-8') as f:
-    json.dump(list(csv.reader(f, strict=True)), sys.stdout)
-`;
-
 Then("Python's csv module reads the CSV back to the part files' rows, value for value", async function (this: ChargebackWorld) {
   const s = stateOf(this);
   const m = await manifestOf(s);
@@ -389,54 +383,6 @@ Then('the reasons read back from the CSV are the ones filed', async function (th
   assert.deepEqual(mine.sort(), s.filed.map((c) => c.reason).sort());
   assert.ok(mine.some((r) => r!.includes('\n') && r!.includes('"') && r!.includes(',')));
 });
-
-async function readCsvWithPython(key: string): Promise<string[][]> {
-  const dir = await mkdtemp(join(tmpdir(), 'cdc-csv-'));
-  try {
-    const path = join(dir, 'day.csv');
-    await writeFile(path, await getBytes(key));
-    const { stdout } = await run(await ensurePyarrow(), ['-c', PY_CSV, path], { maxBuffer: 64 * 1024 * 1024 });
-    return JSON.parse(stdout) as string[][];
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
-
-/** Files read with pyarrow (independent of the job's reader), rows in file order, files in the given order. */
-async function pyarrowRows(keys: readonly string[]): Promise<Array<Record<string, unknown>>> {
-  if (keys.length === 0) return [];
-  const dir = await mkdtemp(join(tmpdir(), 'cdc-consolidation-'));
-  try {
-    const paths = [];
-    for (const [i, key] of keys.entries()) {
-      const path = join(dir, `${String(i).padStart(6, '0')}.parquet`);
-      await writeFile(path, await getBytes(key));
-      paths.push(path);
-    }
-    const files = await dumpWithPyarrow(paths);
-    for (const f of files) assert.ok(!('error' in f), `pyarrow read ${f.path}: ${JSON.stringify(f)}`);
-    return files.flatMap((f) => f.rows);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
-
-function totalsOf(rows: ReadonlyArray<Record<string, unknown>>): Record<string, { rows: number; amount: string }> {
-  const sums = new Map<string, { rows: number; unscaled: bigint }>();
-  for (const r of rows) {
-    const t = sums.get(String(r.currency)) ?? { rows: 0, unscaled: 0n };
-    t.rows++;
-    t.unscaled += toUnscaled(String(r.amount));
-    sums.set(String(r.currency), t);
-  }
-  return Object.fromEntries(
-    [...sums.keys()].sort().map((c) => {
-      const t = sums.get(c)!;
-      const digits = t.unscaled.toString().padStart(5, '0');
-      return [c, { rows: t.rows, amount: `${digits.slice(0, -4)}.${digits.slice(-4)}` }];
-    }),
-  );
-}
 
 async function assertRowsEqualLanding(s: ConsolidationState, m: DayManifest): Promise<void> {
   const landedKeys = (await listLandedFiles(s3(), bucket(), `${s.landingPrefix}${s.day}/`)).map((f) => f.key);
@@ -476,24 +422,4 @@ async function manifestOf(s: ConsolidationState): Promise<DayManifest> {
   const m = parseDayManifest(await getBytes(manifestKeyOf(s)));
   assert.ok(m, `${manifestKeyOf(s)} is a day manifest`);
   return m;
-}
-
-async function getBytes(key: string): Promise<Uint8Array> {
-  const o = await s3().send(new GetObjectCommand({ Bucket: bucket(), Key: key }));
-  return o.Body!.transformToByteArray();
-}
-
-async function getText(key: string): Promise<string> {
-  return new TextDecoder().decode(await getBytes(key));
-}
-
-async function listObjects(prefix: string): Promise<ObjectVersion[]> {
-  const out: ObjectVersion[] = [];
-  let token: string | undefined;
-  do {
-    const page = await s3().send(new ListObjectsV2Command({ Bucket: bucket(), Prefix: prefix, ContinuationToken: token }));
-    for (const o of page.Contents ?? []) out.push({ key: o.Key!, etag: o.ETag!, size: o.Size! });
-    token = page.NextContinuationToken;
-  } while (token);
-  return out.sort((a, b) => (a.key < b.key ? -1 : 1));
 }
