@@ -5,8 +5,9 @@ import { Then } from '@cucumber/cucumber';
 import { getCatalogTable, loadStackConfig, localAwsClientConfig } from '../localstack/index.ts';
 import { awsClientConfigFromEnv } from '../pipeline/aws/index.ts';
 import type { DayManifest } from '../pipeline/consolidation/index.ts';
-import { consolidatedChangesTable } from '../pipeline/query/consolidatedChangesTable.ts';
-import { changeRecordAvroSchema, DEFAULT_PROJECTION_START_DAY, projectedLocation } from '../pipeline/schema/index.ts';
+import { SYMLINK_TEXT_INPUT_FORMAT } from '../pipeline/query/consolidatedChangesTable.ts';
+import { CONSOLIDATED_CHANGES_TABLE } from '../pipeline/query/views.ts';
+import { changeRecordAvroSchema, projectedLocation } from '../pipeline/schema/index.ts';
 import { pastDayOf } from './query.steps.ts';
 import { currentPipeline } from './support/pipeline.ts';
 import type { ChargebackWorld } from './support/world.ts';
@@ -119,9 +120,8 @@ Then(
 );
 
 /*
- * The consolidated table is not registered in moto's Glue (localstack/ registers the landing table
- * only), so this checks the object Athena would read against the definition infra/ deploys
- * (pipeline/query/consolidatedChangesTable.ts): the day's symlink file is in the folder the
+ * The consolidated table as `stack up` registered it in moto's Glue, from the definition infra/
+ * deploys (pipeline/query/consolidatedChangesTable.ts): the day's symlink file is in the folder the
  * table's partition projection computes for the day, and lists exactly the manifest's outputs.
  */
 Then(
@@ -129,12 +129,13 @@ Then(
   async function (this: ChargebackWorld) {
     const { day } = pastDayOf(this);
     const bucket = process.env.LANDING_BUCKET!;
-    const def = consolidatedChangesTable({
-      bucket,
-      consolidatedPrefix: 'consolidated/chargebacks/',
-      projectionStartDay: DEFAULT_PROJECTION_START_DAY,
-    });
-    const folder = def.parameters['storage.location.template']!.replaceAll('${day}', day);
+    const { names } = cfg();
+    const table = await withGlue((glue) => getCatalogTable(glue, names.glueDatabase, CONSOLIDATED_CHANGES_TABLE));
+    assert.ok(table, `no table ${CONSOLIDATED_CHANGES_TABLE} in the local Glue database ${names.glueDatabase}`);
+    assert.equal(table.StorageDescriptor?.InputFormat, SYMLINK_TEXT_INPUT_FORMAT);
+    const template = table.Parameters?.['storage.location.template'];
+    assert.ok(template, `${CONSOLIDATED_CHANGES_TABLE} has no storage.location.template`);
+    const folder = template.replaceAll('${day}', day);
     assert.ok(folder.startsWith(`s3://${bucket}/`), folder);
     const s3 = new S3Client(awsClientConfigFromEnv());
     const text = async (key: string) =>
