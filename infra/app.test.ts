@@ -92,7 +92,7 @@ describe('the deployment as a whole', () => {
 
   it('lets only the intended service assume each role, from this account only', () => {
     const roles = stacks.flatMap(([, st]) => resources(st, 'aws_iam_role'));
-    assert.equal(roles.length, 8); // api, stream processor, topic creator, Flink, VPC flow logs, consolidation job, check, scheduler
+    assert.equal(roles.length, 10); // api, stream processor, topic creator, Flink, VPC flow logs, consolidation job, check, its scheduler, hour closer, its scheduler
     for (const [id, role] of roles) {
       const trust = JSON.parse(role.assume_role_policy as string) as PolicyDocument;
       assert.equal(trust.Statement.length, 1, id);
@@ -107,7 +107,7 @@ describe('the deployment as a whole', () => {
 
   it('gives every log group a retention and the environment key, and creates each before its writer', () => {
     const groups = stacks.flatMap(([, st]) => resources(st, 'aws_cloudwatch_log_group'));
-    assert.equal(groups.length, 8); // 5 Lambdas, API access logs, Flink, VPC flow logs
+    assert.equal(groups.length, 9); // 6 Lambdas, API access logs, Flink, VPC flow logs
     for (const [id, g] of groups) {
       assert.equal(g.retention_in_days, 30, id);
       assert.ok(g.kms_key_id, id);
@@ -123,7 +123,7 @@ describe('the deployment as a whole', () => {
 
   it('runs every Lambda on a Node 20/22 runtime with active tracing and JSON logs', () => {
     const fns = stacks.flatMap(([, st]) => resources(st, 'aws_lambda_function')).map(([, b]) => b as TfBody);
-    assert.equal(fns.length, 5);
+    assert.equal(fns.length, 6);
     for (const fn of fns) {
       assert.match(String(fn.runtime), /^nodejs2[02]\.x$/);
       assert.deepEqual(fn.tracing_config, { mode: 'Active' });

@@ -185,8 +185,8 @@ const hour = z.number().int().min(0).max(23);
 const Consolidation = z
   .object({
     runtime: z.enum([LambdaRuntime.NODEJS_20, LambdaRuntime.NODEJS_22]).default(LambdaRuntime.NODEJS_22),
-    /** The job holds one day's rows to sort them; memory also buys CPU (one vCPU at 1,769 MB). */
-    memoryMb: z.number().int().min(1024).max(10240).default(3008),
+    /** The job holds one day's rows and its CSV; memory also buys CPU (one vCPU at 1,769 MB). */
+    memoryMb: z.number().int().min(1024).max(10240).default(4096),
     timeoutSeconds: z.number().int().min(60).max(900).default(900),
     targetBytes: z.number().int().min(1).default(DEFAULT_TARGET_BYTES),
     /** What the day's CSV holds: every change, or each chargeback's last state (pipeline/consolidation). */

@@ -26,7 +26,7 @@ describe('consolidation stack: the job', () => {
     const job = fn('job');
     assert.equal(job.function_name, 'chargeback-cdc-dev-consolidation');
     assert.equal(job.runtime, 'nodejs22.x');
-    assert.equal(job.memory_size, 3008);
+    assert.equal(job.memory_size, 4096);
     assert.equal(job.timeout, 900);
     assert.equal(job.reserved_concurrent_executions, 1);
     assert.equal(job.vpc_config, undefined);

@@ -85,7 +85,7 @@ describe('monitoring stack', () => {
     const fnNames = resources(s.streaming, 'aws_lambda_function').map(([, b]) => b.function_name);
     const dimension = (suffix: string, key: string) => (byName(suffix).dimensions as Record<string, string>)[key];
     assert.ok(fnNames.includes(dimension('stream-processor-errors', 'FunctionName')));
-    assert.equal(resource(s.streaming, 'aws_sqs_queue').name, dimension('stream-dlq-not-empty', 'QueueName'));
+    assert.equal(resource(s.streaming, 'aws_sqs_queue', 'stream-dlq').name, dimension('stream-dlq-not-empty', 'QueueName'));
     assert.equal(resource(s.streaming, 'aws_kinesisanalyticsv2_application').name, dimension('flink-downtime', 'Application'));
     assert.equal(resource(s.streaming, 'aws_msk_serverless_cluster').cluster_name, 'chargeback-cdc-dev-msk');
   });
@@ -123,8 +123,9 @@ describe('monitoring stack', () => {
   });
 
   it('deploys every alarm of the metric catalogue with its threshold, statistic and periods (one definition for CloudWatch and the local dashboard)', () => {
-    // Plus the consolidation's own two (ConsolidationStack.test.ts), which are not in the catalogue.
-    const consolidation = ['consolidation-day-late', 'consolidation-dlq-not-empty'];
+    // Plus the consolidation's own two (ConsolidationStack.test.ts) and the hour closer's DLQ alarm
+    // (StreamingStack.test.ts), which are not in the catalogue.
+    const consolidation = ['consolidation-day-late', 'consolidation-dlq-not-empty', 'hour-closer-dlq-not-empty'];
     assert.deepEqual(
       alarms.map((a) => a.alarm_name).sort(),
       [...ALARM_KEYS, ...consolidation].map((k) => `chargeback-cdc-dev-${k}`).sort(),
