@@ -7,6 +7,7 @@ import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue/index.js';
 import type { InfraConfig } from '../config/InfraConfig.ts';
 import type { Names } from '../config/names.ts';
 import type { MetricAlarmSpec } from '../monitoring/consolidationAlarms.ts';
+import { queueNotEmptyAlarm } from '../monitoring/queueNotEmptyAlarm.ts';
 import { assumeRolePolicy, policyDocument, renderPolicy, type PolicyStatement } from '../iam/PolicyDocument.ts';
 import { checkovSkip } from '../security/checkovSkip.ts';
 import type { KafkaCluster } from './KafkaCluster.ts';
@@ -267,24 +268,11 @@ export function hourCloserStatements(g: HourCloserGrants): PolicyStatement[] {
  */
 export function hourCloserAlarmSpecs(names: Names): MetricAlarmSpec[] {
   return [
-    {
+    queueNotEmptyAlarm({
       key: 'hour-closer-dlq-not-empty',
-      name: `${names.prefix}-hour-closer-dlq-not-empty`,
-      description:
-        'An hour closer pass failed every attempt (its error is in the function log and in the message), or EventBridge Scheduler could not invoke it: hours stay open and the day cannot be consolidated. ' +
-        'Fires when the Maximum of ApproximateNumberOfMessagesVisible is > 0 in 1 of 1 periods of 300 s.',
-      metric: {
-        namespace: 'AWS/SQS',
-        metricName: 'ApproximateNumberOfMessagesVisible',
-        dimensions: { QueueName: names.hourCloserDlq },
-        stat: 'Maximum',
-        period: 300,
-      },
-      comparison: 'GreaterThanThreshold',
-      threshold: 0,
-      evaluationPeriods: 1,
-      datapointsToAlarm: 1,
-      treatMissingData: 'notBreaching',
-    },
+      prefix: names.prefix,
+      queueName: names.hourCloserDlq,
+      what: 'An hour closer pass failed every attempt (its error is in the function log and in the message), or EventBridge Scheduler could not invoke it: hours stay open and the day cannot be consolidated.',
+    }),
   ];
 }

@@ -4,6 +4,7 @@ import { CONSOLIDATION_SERVICE, DAY_NOT_CONSOLIDATED_METRIC } from '../../pipeli
 import type { InfraConfig } from '../config/InfraConfig.ts';
 import type { Names } from '../config/names.ts';
 import type { AlarmSpec } from './alarmSpecs.ts';
+import { queueNotEmptyAlarm } from './queueNotEmptyAlarm.ts';
 
 /** An alarm of the monitoring stack that is not in the metric catalogue (its own key, and `ignore` for missing data). */
 export type MetricAlarmSpec = Omit<AlarmSpec, 'key' | 'treatMissingData'> & {
@@ -46,24 +47,11 @@ export function consolidationAlarmSpecs(config: InfraConfig, names: Names): Metr
       datapointsToAlarm: 1,
       treatMissingData: 'ignore',
     },
-    {
+    queueNotEmptyAlarm({
       key: 'consolidation-dlq-not-empty',
-      name: `${names.prefix}-consolidation-dlq-not-empty`,
-      description:
-        'A consolidation run or deadline check failed every attempt (Lambda errors, or EventBridge Scheduler could not invoke): the event is in the consolidation DLQ with the error. ' +
-        'Fires when the Maximum of ApproximateNumberOfMessagesVisible is > 0 in 1 of 1 periods of 300 s.',
-      metric: {
-        namespace: 'AWS/SQS',
-        metricName: 'ApproximateNumberOfMessagesVisible',
-        dimensions: { QueueName: names.consolidationDlq },
-        stat: 'Maximum',
-        period: 300,
-      },
-      comparison: 'GreaterThanThreshold',
-      threshold: 0,
-      evaluationPeriods: 1,
-      datapointsToAlarm: 1,
-      treatMissingData: 'notBreaching',
-    },
+      prefix: names.prefix,
+      queueName: names.consolidationDlq,
+      what: 'A consolidation run or deadline check failed every attempt (Lambda errors, or EventBridge Scheduler could not invoke): the event is in the consolidation DLQ with the error.',
+    }),
   ];
 }
