@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { AfterStep, type DataTable, Given, Then, When } from '@cucumber/cucumber';
+import { DeleteObjectsCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { After, AfterStep, type DataTable, Given, Then, When } from '@cucumber/cucumber';
 import { changeRecord } from '../fixtures/changeRecords.ts';
 import { awsClientConfigFromEnv } from '../pipeline/aws/index.ts';
-import type { DayManifest } from '../pipeline/consolidation/index.ts';
+import { athenaSymlinkKey, type DayManifest } from '../pipeline/consolidation/index.ts';
 import { formatPartFileName, writeParquetFile } from '../pipeline/parquet-writer/index.ts';
 import { type Chargeback, type ChangeRecord, toParquetRow } from '../pipeline/schema/index.ts';
 import { currentPipeline, LANDING_TIMEOUT_MS, TEST_ROLLOVER_MS } from './support/pipeline.ts';
@@ -193,6 +193,40 @@ export function pastDayOf(world: ChargebackWorld): PastDay {
   assert.ok(d, 'no past day was landed by an earlier step');
   return d;
 }
+
+/*
+ * The past day's fixture part files, its hour markers, its consolidated copy and its Athena pointer
+ * are not changes the pipeline made: left in the shared landing zone, every later `reconcile`
+ * would report the fixture rows as unexpected. So a scenario that built a past day removes it.
+ */
+After(async function (this: ChargebackWorld) {
+  const past = pastDays.get(this);
+  if (!past) return;
+  const bucket = process.env.LANDING_BUCKET;
+  const s3 = new S3Client(awsClientConfigFromEnv());
+  try {
+    const keys = [athenaSymlinkKey(CONSOLIDATED, past.day), `_state/completeness/${this.marker}/query-closer.json`];
+    for (const prefix of [`${LANDING}${past.day}/`, `${CONSOLIDATED}${past.day}/`]) {
+      let token: string | undefined;
+      do {
+        const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
+        keys.push(...(page.Contents ?? []).map((o) => o.Key!));
+        token = page.NextContinuationToken;
+      } while (token);
+    }
+    for (let i = 0; i < keys.length; i += 1000) {
+      const r = await s3.send(
+        new DeleteObjectsCommand({
+          Bucket: bucket,
+          Delete: { Objects: keys.slice(i, i + 1000).map((Key) => ({ Key })), Quiet: true },
+        }),
+      );
+      assert.ok(!r.Errors?.length, `removing the past day ${past.day}: ${JSON.stringify(r.Errors)}`);
+    }
+  } finally {
+    s3.destroy();
+  }
+});
 
 async function put(key: string, body: Uint8Array | string): Promise<void> {
   const s3 = new S3Client(awsClientConfigFromEnv());
