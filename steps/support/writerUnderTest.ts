@@ -50,7 +50,8 @@ const COMPLETED_CHECKPOINT = /Completed checkpoint \d+ for job/;
  * a state directory of its own (a restart resumes from the newest), and a bucket and a consumer group of
  * its own. Its own group starts from the earliest offset, so its bucket must end up holding the whole
  * stream exactly once, which reconcile checks as it does for the embedded writer's bucket. (Handing one
- * group from one engine to the other is at-least-once at the switch: pipeline/parquet-writer/README.md.)
+ * group from one engine to the other is features/engine_handover.feature's subject, through
+ * `chargeback-cdc handover`: pipeline/parquet-writer/README.md, Switching engines.)
  * After the scenario the embedded writer comes back.
  */
 export async function useFlinkWriter(): Promise<WriterUnderTest> {
