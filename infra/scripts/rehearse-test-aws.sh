@@ -2,15 +2,20 @@
 # npm run test:aws:rehearsal
 #
 # Proves `npm run test:aws` uses the endpoints it is given and starts nothing, without an AWS
-# account: brings up the local stack, starts `chargeback-cdc run api|poller|writer` itself (the
-# API on a port that is not the default 3000, behind a forwarder that counts requests), then runs
-# test-aws.sh with CDC_TARGET=local and those endpoints, and checks that
+# account: brings up the local stack, creates in it a table and a bucket whose names are not the
+# stack's defaults (rehearsalResources.ts: the same key schema and stream as `stack up`'s), starts
+# `chargeback-cdc run api|poller|writer` itself on those names (the API on a port that is not the
+# default 3000, behind a forwarder that counts requests), then runs test-aws.sh with
+# CDC_TARGET=local and those endpoints and names as the deployed outputs, and checks that
 #   1. the @aws scenarios passed;
 #   2. their requests went through the forwarder (at least the 4 they make), and none reached the default API
 #      port 3000 (a trap listens there and counts);
 #   3. no process was started under the suite: the process table is sampled every 0.5 s for
 #      components, moto or Kafka among the suite's descendants;
-#   4. the three components are the same processes at the end as at the start.
+#   4. the three components are the same processes at the end as at the start;
+#   5. the run's chargebacks are in the given table and landed in the given bucket, and the
+#      default table and bucket got nothing during the run (no item, no object), so a step or
+#      component that fell back to a default name fails the rehearsal.
 # Uses the local stack: run it under the stack lock. Stops the stack at the end (KEEP_STACK=1 keeps it).
 set -euo pipefail
 
@@ -21,6 +26,8 @@ rm -rf "$OUT" && mkdir -p "$OUT"
 API_PORT_GIVEN="${REHEARSAL_API_PORT:-3301}"
 PROXY_PORT="${REHEARSAL_PROXY_PORT:-3302}"
 DEFAULT_API_PORT=3000
+GIVEN_TABLE="${REHEARSAL_TABLE:-chargebacks-rehearsal}"
+GIVEN_BUCKET="${REHEARSAL_BUCKET:-chargeback-cdc-rehearsal-landing}"
 started=$(date +%s)
 pids=()
 
@@ -58,21 +65,25 @@ start() {
 
 echo "rehearsal: stack up"
 node bin/chargeback-cdc.js stack up >"$OUT/stack.log" 2>&1 || fail "stack up failed (see $OUT/stack.log)"
-start api 'listening' env API_PORT="$API_PORT_GIVEN" node bin/chargeback-cdc.js run api
-start poller '"what":"polling"' node bin/chargeback-cdc.js run poller --json
-start writer '"what":"started"' node bin/chargeback-cdc.js run writer --rollover 2s --json
+# Set after stack up, which finds its own endpoints: the components, the resources helper and
+# the suite all reach the local stack here.
+export AWS_ENDPOINT_URL=http://127.0.0.1:4566 AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test
+node --import tsx infra/scripts/rehearsalResources.ts create "$GIVEN_TABLE" "$GIVEN_BUCKET" "$OUT/before.json" \
+  || fail "could not create table $GIVEN_TABLE and bucket $GIVEN_BUCKET in the local stack"
+names=(TABLE_NAME="$GIVEN_TABLE" LANDING_BUCKET="$GIVEN_BUCKET")
+start api 'listening' env "${names[@]}" API_PORT="$API_PORT_GIVEN" node bin/chargeback-cdc.js run api
+start poller '"what":"polling"' env "${names[@]}" node bin/chargeback-cdc.js run poller --json
+start writer '"what":"started"' env "${names[@]}" node bin/chargeback-cdc.js run writer --rollover 2s --json
 start proxy 'counting' node --import tsx infra/scripts/countingProxy.ts "$PROXY_PORT" "$OUT/proxy.count" "http://127.0.0.1:$API_PORT_GIVEN"
 start trap 'counting' node --import tsx infra/scripts/countingProxy.ts "$DEFAULT_API_PORT" "$OUT/trap.count"
 components_before="$api_pid $poller_pid $writer_pid"
-echo "rehearsal: api pid $api_pid on $API_PORT_GIVEN, behind the forwarder on $PROXY_PORT; poller pid $poller_pid; writer pid $writer_pid"
+echo "rehearsal: api pid $api_pid on $API_PORT_GIVEN, behind the forwarder on $PROXY_PORT; poller pid $poller_pid; writer pid $writer_pid; table $GIVEN_TABLE, bucket $GIVEN_BUCKET"
 
 # The same runner as npm run test:aws, pointed at what was started above; nothing has a default.
 suite_started=$(date +%s)
 env CDC_TARGET=local LOCAL_STACK=external \
   CHARGEBACK_API_URL="http://127.0.0.1:$PROXY_PORT" \
-  LANDING_BUCKET=chargeback-cdc-landing TABLE_NAME=chargebacks \
-  KAFKA_BROKERS=127.0.0.1:9092 KAFKA_AUTH=plaintext \
-  AWS_ENDPOINT_URL=http://127.0.0.1:4566 AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test \
+  "${names[@]}" KAFKA_BROKERS=127.0.0.1:9092 KAFKA_AUTH=plaintext \
   bash infra/scripts/test-aws.sh >"$OUT/suite.log" 2>&1 &
 suite_pid=$!
 
@@ -95,16 +106,22 @@ proxied=$(cat "$OUT/proxy.count")
 trapped=$(cat "$OUT/trap.count")
 gone=""
 for pid in $components_before; do kill -0 "$pid" 2>/dev/null || gone="$gone $pid"; done
+isolation_rc=0
+node --import tsx infra/scripts/rehearsalResources.ts check "$GIVEN_TABLE" "$GIVEN_BUCKET" "$OUT/before.json" \
+  >"$OUT/isolation.log" 2>&1 || isolation_rc=$?
 
 grep -E '^[0-9]+ (scenarios?|steps?) ' "$OUT/suite.log" || true
 echo "rehearsal: requests through the forwarder on $PROXY_PORT: $proxied; at the default port $DEFAULT_API_PORT: $trapped"
+cat "$OUT/isolation.log"
 echo "rehearsal: component processes under the suite: $(printf '%s' "$spawned" | grep -c . || true); suite ${suite_seconds} s, total $(($(date +%s) - started)) s"
 [[ $suite_rc -eq 0 ]] || fail "the @aws scenarios failed (exit $suite_rc): see $OUT/suite.log"
-grep -q 'acceptance target local: API http://127.0.0.1:'"$PROXY_PORT" "$OUT/suite.log" || fail "the suite did not report the target it was given"
+grep -qF "acceptance target local: API http://127.0.0.1:$PROXY_PORT, bucket $GIVEN_BUCKET, table $GIVEN_TABLE," "$OUT/suite.log" \
+  || fail "the suite did not report the target it was given"
 # The target check (GET /), the two scenarios' POSTs and the sentinel's: at least 4.
 [[ $proxied -ge 4 ]] || fail "only $proxied request(s) went through the API URL the suite was given (expected at least 4)"
 [[ $trapped -eq 0 ]] || fail "$trapped request(s) went to the default API port $DEFAULT_API_PORT"
 [[ -z "$spawned" ]] || fail "the suite started processes of its own:
 $spawned"
 [[ -z "$gone" ]] || fail "component(s)$gone stopped during the suite"
+[[ $isolation_rc -eq 0 ]] || fail "the run did not stay on table $GIVEN_TABLE and bucket $GIVEN_BUCKET (see $OUT/isolation.log)"
 echo "rehearsal passed"
